@@ -1,0 +1,9 @@
+#ifndef IMM_GATEWAY_COPENSSL_SHIM_H
+#define IMM_GATEWAY_COPENSSL_SHIM_H
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#endif

@@ -1,0 +1,91 @@
+import Foundation
+import IMMNotify
+import Logging
+import Metrics
+
+/// Finds the certificate for an allow-listed URL: operator pin, then memory, then the database,
+/// then one HTTPS fetch (coalesced across concurrent requests, and remembered for a while when it
+/// fails so a flood of pushes naming a dead URL does not become a flood of fetches).
+public actor CertificateResolver {
+    private let pinned: [String: RSACertificate]
+    private let store: (any CertificateStore)?
+    private let fetcher: any CertificateFetcher
+    private let clock: any WallClock
+    private let failureTTL: TimeInterval
+    private let logger: Logger
+    private var memory: [String: RSACertificate] = [:]
+    private var inFlight: [String: Task<RSACertificate, any Error>] = [:]
+    private var failures: [String: (at: Date, reason: String)] = [:]
+    private let fetches = Counter(label: "imm_gateway_certificate_fetches_total")
+    private let hits = Counter(label: "imm_gateway_certificate_cache_hits_total")
+
+    /// Creates a resolver. `pinned` maps certificate URLs to certificates that are never fetched.
+    public init(
+        pinned: [String: RSACertificate], store: (any CertificateStore)?, fetcher: any CertificateFetcher,
+        clock: any WallClock = SystemWallClock(), failureTTL: TimeInterval = 60,
+        logger: Logger = Logger(label: "imm-gateway.certificates")
+    ) {
+        var normalized: [String: RSACertificate] = [:]
+        for (url, certificate) in pinned { normalized[Self.normalize(url)] = certificate }
+        self.pinned = normalized
+        self.store = store
+        self.fetcher = fetcher
+        self.clock = clock
+        self.failureTTL = failureTTL
+        self.logger = logger
+    }
+
+    /// The URL form used as the cache key: `http://` is fetched as `https://`, so both name one certificate.
+    public static func normalize(_ url: String) -> String {
+        url.lowercased().hasPrefix("http://") ? "https://" + url.dropFirst("http://".count) : url
+    }
+
+    /// Whether `url` has an operator-pinned certificate.
+    public func isPinned(_ url: String) -> Bool { pinned[Self.normalize(url)] != nil }
+
+    /// Returns the certificate for an allow-listed `url`.
+    public func certificate(for url: String) async throws -> RSACertificate {
+        let key = Self.normalize(url)
+        if let certificate = pinned[key] ?? memory[key] {
+            hits.increment()
+            return certificate
+        }
+        if let failure = failures[key], clock.now().timeIntervalSince(failure.at) < failureTTL {
+            throw CertificateFetchError("recent fetch of \(key) failed: \(failure.reason)")
+        }
+        if let task = inFlight[key] { return try await task.value }
+        let task = Task { try await self.load(key) }
+        inFlight[key] = task
+        defer { inFlight[key] = nil }
+        do {
+            let certificate = try await task.value
+            memory[key] = certificate
+            failures[key] = nil
+            return certificate
+        } catch {
+            failures[key] = (clock.now(), "\(error)")
+            throw error
+        }
+    }
+
+    private func load(_ url: String) async throws -> RSACertificate {
+        if let store, let stored = try? await store.loadCertificate(url: url),
+            let certificate = try? RSACertificate(pem: stored)
+        {
+            hits.increment()
+            return certificate
+        }
+        fetches.increment()
+        logger.debug("fetching signing certificate", metadata: ["gw.cert.url": "\(url)"])
+        let bytes = try await fetcher.fetch(url: url)
+        let certificate = try RSACertificate(pem: bytes)
+        if let store {
+            do {
+                try await store.saveCertificate(url: url, pem: bytes, fingerprint: certificate.sha256Fingerprint)
+            } catch {
+                logger.warning("could not persist certificate", metadata: ["gw.cert.url": "\(url)", "gw.error": "\(error)"])
+            }
+        }
+        return certificate
+    }
+}

@@ -1,0 +1,26 @@
+/// One write the ingest path asks the store to make durable.
+public enum IngestWrite: Sendable {
+    /// Store an accepted notification (or count it as a duplicate of one already stored).
+    case notification(NotificationRecord)
+    /// Record a refused request.
+    case rejection(RejectionRecord)
+}
+
+/// What became of one write in a committed batch.
+public enum IngestWriteResult: Sendable, Equatable {
+    /// Stored as a new event with this id.
+    case stored(eventId: Int64)
+    /// Already stored (same MNS MessageId, envelope id or CloudEvents source+id): counted, not stored again.
+    case duplicate(eventId: Int64)
+    /// A rejection was recorded.
+    case recorded
+    /// This write alone failed (the rest of the batch was committed).
+    case failed(String)
+}
+
+/// The durable side of ingest. `commit` makes a whole batch durable in one transaction (group
+/// commit) and returns one result per write, in order; it throws only when nothing was committed.
+public protocol IngestStore: Sendable {
+    /// Commits the writes in one transaction and returns one result per write.
+    func commit(_ writes: [IngestWrite]) async throws -> [IngestWriteResult]
+}

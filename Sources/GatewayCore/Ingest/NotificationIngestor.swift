@@ -1,0 +1,137 @@
+import Foundation
+import IMMNotify
+import Logging
+import Metrics
+
+/// The ingest pipeline shared by both listeners and every test: authenticate, decode, commit, and
+/// only then report success. Refusals are recorded (body truncated) before they are answered.
+public struct NotificationIngestor: Sendable {
+    private let mnsVerifier: MNSVerifier
+    private let eventBridgeVerifier: EventBridgeVerifier
+    private let certificates: CertificateResolver
+    private let committer: GroupCommitter
+    private let clock: any WallClock
+    private let rejectionBodyLimit: Int
+    private let logger: Logger
+
+    /// Creates the pipeline.
+    public init(
+        mnsVerifier: MNSVerifier, eventBridgeVerifier: EventBridgeVerifier, certificates: CertificateResolver,
+        committer: GroupCommitter, clock: any WallClock, rejectionBodyLimit: Int = 64 * 1024,
+        logger: Logger = Logger(label: "imm-gateway.ingest")
+    ) {
+        self.mnsVerifier = mnsVerifier
+        self.eventBridgeVerifier = eventBridgeVerifier
+        self.certificates = certificates
+        self.committer = committer
+        self.clock = clock
+        self.rejectionBodyLimit = rejectionBodyLimit
+        self.logger = logger
+    }
+
+    /// Authenticates, decodes and durably stores an MNS push.
+    public func ingestMNS(_ request: CapturedRequest) async -> Result<IngestOutcome, IngestError> {
+        let receivedAt = clock.now()
+        let certificates = self.certificates
+        let report = await mnsVerifier.verify(request, now: receivedAt) { url in
+            try await certificates.certificate(for: url)
+        }
+        if let failure = report.failure {
+            return await refuse(request, channel: .mns, at: receivedAt, error: IngestError(failure))
+        }
+        let push: MNSPush
+        do {
+            push = try MNSPush.parse(body: request.body)
+        } catch {
+            let refusal = IngestError(.unparsableBody, "authentic MNS push with an unreadable body: \(error)")
+            return await refuse(request, channel: .mns, at: receivedAt, error: refusal, bodyLimit: Int.max)
+        }
+        let evidence = VerificationEvidence(
+            method: "mns-rsa-sha1", certificateURL: report.certificateURL,
+            certificateFingerprint: report.certificateFingerprint, format: push.format.rawValue)
+        let record = NotificationRecord(
+            receivedAt: receivedAt, channel: .mns,
+            mnsMessageId: nonEmpty(push.messageId) ?? nonEmpty(request.header("x-mns-message-id")),
+            request: request, evidence: evidence, decoded: NotificationDecoder.decode(push))
+        return await store(record)
+    }
+
+    /// Authenticates, decodes and durably stores an EventBridge CloudEvent.
+    public func ingestEventBridge(_ request: CapturedRequest) async -> Result<IngestOutcome, IngestError> {
+        let receivedAt = clock.now()
+        let certificates = self.certificates
+        let report = await eventBridgeVerifier.verify(request, now: receivedAt) { url in
+            try await certificates.certificate(for: url)
+        }
+        if let failure = report.failure {
+            return await refuse(request, channel: .eventbridge, at: receivedAt, error: IngestError(failure))
+        }
+        let event: CloudEvent
+        do {
+            event = try CloudEvent.parse(body: request.body)
+        } catch {
+            let refusal = IngestError(.unparsableBody, "authentic EventBridge request with an unreadable body: \(error)")
+            return await refuse(request, channel: .eventbridge, at: receivedAt, error: refusal, bodyLimit: Int.max)
+        }
+        let evidence = VerificationEvidence(
+            method: report.method, certificateURL: report.certificateURL,
+            certificateFingerprint: report.certificateFingerprint, format: "cloudevents")
+        let record = NotificationRecord(
+            receivedAt: receivedAt, channel: .eventbridge, mnsMessageId: nil, request: request, evidence: evidence,
+            decoded: NotificationDecoder.decode(event))
+        return await store(record)
+    }
+
+    /// Records a request refused before it could be verified (for example, a body over the size
+    /// limit, of which `bodySize` bytes were sent or announced).
+    public func refuse(
+        _ request: CapturedRequest, channel: IngestChannel, error: IngestError, bodySize: Int? = nil
+    ) async -> Result<IngestOutcome, IngestError> {
+        await refuse(request, channel: channel, at: clock.now(), error: error, bodySize: bodySize)
+    }
+
+    private func store(_ record: NotificationRecord) async -> Result<IngestOutcome, IngestError> {
+        let channel = record.channel.rawValue
+        do {
+            switch try await committer.submit(.notification(record)) {
+            case .stored(let id):
+                Counter(label: "imm_gateway_ingest_accepted_total", dimensions: [("channel", channel)]).increment()
+                logger.debug(
+                    "notification stored",
+                    metadata: ["gw.event.id": "\(id)", "gw.task.id": "\(record.decoded.taskId ?? "")"])
+                return .success(.stored(eventId: id))
+            case .duplicate(let id):
+                Counter(label: "imm_gateway_ingest_duplicates_total", dimensions: [("channel", channel)]).increment()
+                logger.debug("duplicate notification", metadata: ["gw.event.id": "\(id)"])
+                return .success(.duplicate(eventId: id))
+            case .failed(let reason):
+                return .failure(.storeUnavailable(reason))
+            case .recorded:
+                return .failure(.storeUnavailable("store recorded the notification as a rejection"))
+            }
+        } catch {
+            logger.error("notification commit failed", metadata: ["gw.error": "\(error)"])
+            return .failure(.storeUnavailable("\(error)"))
+        }
+    }
+
+    private func refuse(
+        _ request: CapturedRequest, channel: IngestChannel, at receivedAt: Date, error: IngestError,
+        bodyLimit: Int? = nil, bodySize: Int? = nil
+    ) async -> Result<IngestOutcome, IngestError> {
+        Counter(
+            label: "imm_gateway_ingest_rejections_total",
+            dimensions: [("channel", channel.rawValue), ("reason", error.code.rawValue)]
+        ).increment()
+        logger.debug("notification refused", metadata: ["gw.reason": "\(error.code.rawValue)"])
+        let record = RejectionRecord(
+            receivedAt: receivedAt, channel: channel, error: error, request: request,
+            bodyLimit: bodyLimit ?? rejectionBodyLimit, bodySize: bodySize)
+        do {
+            _ = try await committer.submit(.rejection(record))
+        } catch {
+            logger.error("rejection could not be recorded", metadata: ["gw.error": "\(error)"])
+        }
+        return .failure(error)
+    }
+}

@@ -1,0 +1,43 @@
+import Crypto
+import Foundation
+import Hummingbird
+
+/// Requires `Authorization: Bearer <admin.token>` on every admin route except the open paths
+/// (`/healthz`, for load-balancer probes). With no token configured it lets everything through,
+/// which the configuration allows only on a loopback listener.
+public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: [UInt8]
+    let openPaths: Set<String>
+
+    /// Creates the middleware; an empty token disables the check.
+    public init(token: String, openPaths: Set<String> = ["/healthz"]) {
+        self.token = Array(token.utf8)
+        self.openPaths = openPaths
+    }
+
+    /// Checks the token, then runs the next responder.
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard !token.isEmpty, !openPaths.contains(request.uri.path) else { return try await next(request, context) }
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            var error = APIError(.unauthorized, code: "unauthorized", message: "missing bearer token")
+            error.headers[.wwwAuthenticate] = "Bearer"
+            throw error
+        }
+        let presented = Array(header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces).utf8)
+        guard Self.constantTimeEqual(presented, token) else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "invalid bearer token")
+        }
+        return try await next(request, context)
+    }
+
+    /// Compares two byte strings in time that depends only on their lengths.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        // Compare digests so the loop length never depends on the secret's length.
+        let da = Array(SHA256.hash(data: a)), db = Array(SHA256.hash(data: b))
+        var difference: UInt8 = 0
+        for index in 0..<da.count { difference |= da[index] ^ db[index] }
+        return difference == 0
+    }
+}

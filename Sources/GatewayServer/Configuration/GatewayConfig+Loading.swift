@@ -1,0 +1,133 @@
+import Configuration
+import Foundation
+import GatewayStore
+import Yams
+
+extension GatewayConfig {
+    /// The prefix of every environment variable the gateway reads (`IMM_GATEWAY_INGEST_PORT` sets `ingest.port`).
+    public static let environmentPrefix = "IMM_GATEWAY_"
+
+    /// Every scalar or string-list key, with its meaning; the README's table is generated from the same list.
+    static let scalarKeys: Set<String> = [
+        "database", "durability", "log_level", "max_commit_batch",
+        "ingest.host", "ingest.port", "ingest.mns_path", "ingest.eventbridge_path", "ingest.max_body_bytes",
+        "ingest.rejection_body_bytes",
+        "admin.host", "admin.port", "admin.token",
+        "mns.cert_hosts", "mns.max_clock_skew_seconds", "mns.signed_path", "mns.fetch_certificates",
+        "eventbridge.token", "eventbridge.target_url", "eventbridge.cert_hosts",
+    ]
+
+    /// Keys whose value is a list of `{url, file}` objects (file only: not settable from the environment).
+    static let pinnedListKeys: Set<String> = ["mns.pinned_certificates", "eventbridge.pinned_certificates"]
+
+    /// Loads the configuration: command-line overrides, then `IMM_GATEWAY_*` environment variables,
+    /// then the YAML file, then the embedded defaults. Unknown keys and ill-typed values are errors.
+    public static func load(
+        file: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        overrides: [String: String] = [:]
+    ) throws -> GatewayConfig {
+        var fileValues: [String: String] = [:]
+        var pinned: [String: [PinnedCertificate]] = [:]
+        var baseDirectory = FileManager.default.currentDirectoryPath
+        if let file {
+            let url = URL(fileURLWithPath: file)
+            baseDirectory = url.deletingLastPathComponent().path
+            let text: String
+            do {
+                text = try String(contentsOf: url, encoding: .utf8)
+            } catch {
+                throw ConfigurationError("cannot read config file \(file): \(error.localizedDescription)")
+            }
+            (fileValues, pinned) = try flatten(yaml: text, file: file)
+        }
+        var environmentValues: [String: String] = [:]
+        for (name, value) in environment where name.hasPrefix(environmentPrefix) {
+            environmentValues[String(name.dropFirst(environmentPrefix.count))] = value
+        }
+        for key in overrides.keys where !scalarKeys.contains(key) {
+            throw ConfigurationError("unknown configuration key '\(key)'")
+        }
+        let reader = ConfigReader(providers: [
+            EnvironmentVariablesProvider(environmentVariables: encodeKeys(overrides)),
+            EnvironmentVariablesProvider(environmentVariables: environmentValues),
+            EnvironmentVariablesProvider(environmentVariables: encodeKeys(fileValues)),
+        ])
+        var config = try read(ConfigLookup(reader: reader))
+        config.mns.pinnedCertificates = resolve(pinned["mns.pinned_certificates"] ?? [], against: baseDirectory)
+        config.eventBridge.pinnedCertificates = resolve(
+            pinned["eventbridge.pinned_certificates"] ?? [], against: baseDirectory)
+        try config.validate()
+        return config
+    }
+
+    private static func read(_ lookup: ConfigLookup) throws -> GatewayConfig {
+        var config = GatewayConfig()
+        config.database = try lookup.string("database", default: config.database)
+        let durability = try lookup.string("durability", default: config.durability.rawValue)
+        guard let parsed = SQLiteStore.Durability(rawValue: durability.lowercased()) else {
+            throw ConfigurationError("durability must be 'full' or 'normal', not '\(durability)'")
+        }
+        config.durability = parsed
+        config.logLevel = try lookup.string("log_level", default: config.logLevel)
+        config.maxCommitBatch = try lookup.int("max_commit_batch", default: config.maxCommitBatch, range: 1...10_000)
+        config.ingest.listener.host = try lookup.string("ingest.host", default: config.ingest.listener.host)
+        config.ingest.listener.port = try lookup.int("ingest.port", default: config.ingest.listener.port, range: 0...65535)
+        config.ingest.mnsPath = try lookup.path("ingest.mns_path", default: config.ingest.mnsPath)
+        config.ingest.eventBridgePath = try lookup.path("ingest.eventbridge_path", default: config.ingest.eventBridgePath)
+        config.ingest.maxBodyBytes = try lookup.int(
+            "ingest.max_body_bytes", default: config.ingest.maxBodyBytes, range: 1024...(64 << 20))
+        config.ingest.rejectionBodyBytes = try lookup.int(
+            "ingest.rejection_body_bytes", default: config.ingest.rejectionBodyBytes, range: 0...(64 << 20))
+        config.admin.listener.host = try lookup.string("admin.host", default: config.admin.listener.host)
+        config.admin.listener.port = try lookup.int("admin.port", default: config.admin.listener.port, range: 0...65535)
+        config.admin.token = try lookup.string("admin.token", default: config.admin.token)
+        config.mns.certHosts = try lookup.list("mns.cert_hosts")
+        config.mns.maxClockSkewSeconds = try lookup.int(
+            "mns.max_clock_skew_seconds", default: config.mns.maxClockSkewSeconds, range: 1...86_400)
+        config.mns.signedPath = try lookup.string("mns.signed_path", default: config.mns.signedPath)
+        config.mns.fetchCertificates = try lookup.bool("mns.fetch_certificates", default: config.mns.fetchCertificates)
+        config.eventBridge.token = try lookup.string("eventbridge.token", default: config.eventBridge.token)
+        config.eventBridge.targetURL = try lookup.string("eventbridge.target_url", default: config.eventBridge.targetURL)
+        config.eventBridge.certHosts = try lookup.list("eventbridge.cert_hosts")
+        return config
+    }
+
+    /// Checks the combinations no single key can: an exposed admin listener needs a token, and the two
+    /// listeners cannot share a port.
+    public func validate() throws {
+        if !Self.isLoopback(admin.listener.host) && admin.token.isEmpty {
+            throw ConfigurationError(
+                "admin.token is required when admin.host (\(admin.listener.host)) is not a loopback address")
+        }
+        if ingest.mnsPath == ingest.eventBridgePath {
+            throw ConfigurationError("ingest.mns_path and ingest.eventbridge_path must differ")
+        }
+        if ingest.listener.port != 0 && ingest.listener.port == admin.listener.port {
+            throw ConfigurationError("ingest.port and admin.port must differ")
+        }
+        for pin in mns.pinnedCertificates + eventBridge.pinnedCertificates where pin.url.isEmpty || pin.file.isEmpty {
+            throw ConfigurationError("every pinned certificate needs both 'url' and 'file'")
+        }
+    }
+
+    /// Whether `host` names the loopback interface.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    private static func encodeKeys(_ values: [String: String]) -> [String: String] {
+        var encoded: [String: String] = [:]
+        for (key, value) in values {
+            encoded[key.uppercased().replacingOccurrences(of: ".", with: "_")] = value
+        }
+        return encoded
+    }
+
+    private static func resolve(_ pins: [PinnedCertificate], against directory: String) -> [PinnedCertificate] {
+        pins.map { pin in
+            var pin = pin
+            if !pin.file.hasPrefix("/") { pin.file = URL(fileURLWithPath: directory).appendingPathComponent(pin.file).path }
+            return pin
+        }
+    }
+}

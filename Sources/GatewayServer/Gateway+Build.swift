@@ -1,0 +1,101 @@
+import Foundation
+import GatewayCore
+import GatewayStore
+import Hummingbird
+import IMMNotify
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Seams a test may replace; production passes none.
+public struct GatewayOverrides: Sendable {
+    /// Replaces the SQLite store for ingest commits (for example, one that fails).
+    public var ingestStore: (any IngestStore)?
+    /// Replaces the HTTPS certificate fetcher.
+    public var certificateFetcher: (any CertificateFetcher)?
+
+    /// No overrides.
+    public init(ingestStore: (any IngestStore)? = nil, certificateFetcher: (any CertificateFetcher)? = nil) {
+        self.ingestStore = ingestStore
+        self.certificateFetcher = certificateFetcher
+    }
+}
+
+/// The composition root: builds the whole gateway from a configuration. `imm-gateway serve` and the
+/// tests call this same function.
+public func buildGateway(
+    config: GatewayConfig, clock: any WallClock = SystemWallClock(), overrides: GatewayOverrides = .init(),
+    logger baseLogger: Logger = Logger(label: "imm-gateway")
+) async throws -> Gateway {
+    var logger = baseLogger
+    logger.logLevel = Logger.Level(rawValue: config.logLevel.lowercased()) ?? .info
+    try config.validate()
+    let store = try SQLiteStore(path: config.database, durability: config.durability)
+    let fetcher: any CertificateFetcher =
+        overrides.certificateFetcher
+        ?? (config.mns.fetchCertificates ? HTTPCertificateFetcher() : OfflineCertificateFetcher())
+    let pinned = try loadPinnedCertificates(config.mns.pinnedCertificates + config.eventBridge.pinnedCertificates)
+    let certificates = CertificateResolver(
+        pinned: pinned, store: store, fetcher: fetcher, clock: clock, logger: logger)
+    let committer = GroupCommitter(store: overrides.ingestStore ?? store, maxBatch: config.maxCommitBatch)
+    let eventBridge = config.eventBridge
+    let ingestor = NotificationIngestor(
+        mnsVerifier: MNSVerifier(
+            policy: .mns(extraHosts: config.mns.certHosts), maxClockSkew: TimeInterval(config.mns.maxClockSkewSeconds),
+            signedTarget: config.mns.signedPath.isEmpty ? nil : config.mns.signedPath),
+        eventBridgeVerifier: EventBridgeVerifier(
+            token: eventBridge.token.isEmpty ? nil : eventBridge.token,
+            targetURL: eventBridge.targetURL.isEmpty ? nil : eventBridge.targetURL,
+            policy: .eventBridge(extraHosts: eventBridge.certHosts)),
+        certificates: certificates, committer: committer, clock: clock,
+        rejectionBodyLimit: config.ingest.rejectionBodyBytes, logger: logger)
+
+    let listeners = BoundListeners()
+    let ingestRouter = Router(context: BasicRequestContext.self)
+    ingestRouter.middlewares.add(JSONErrorMiddleware())
+    IngestController(
+        ingestor: ingestor, mnsPath: config.ingest.mnsPath, eventBridgePath: config.ingest.eventBridgePath,
+        maxBodyBytes: config.ingest.maxBodyBytes
+    ).addRoutes(to: ingestRouter)
+    let ingestApplication = Application(
+        router: ingestRouter,
+        configuration: .init(
+            address: .hostname(config.ingest.listener.host, port: config.ingest.listener.port),
+            serverName: "imm-gateway"),
+        onServerRunning: { channel in listeners.bound("ingest", port: channel.localAddress?.port ?? 0) },
+        logger: logger)
+
+    let adminRouter = Router(context: BasicRequestContext.self)
+    adminRouter.middlewares.add(JSONErrorMiddleware())
+    adminRouter.middlewares.add(BearerTokenMiddleware(token: config.admin.token))
+    HealthController(reader: store).addRoutes(to: adminRouter)
+    EventsController(reader: store).addRoutes(to: adminRouter)
+    let adminApplication = Application(
+        router: adminRouter,
+        configuration: .init(
+            address: .hostname(config.admin.listener.host, port: config.admin.listener.port),
+            serverName: "imm-gateway-admin"),
+        onServerRunning: { channel in listeners.bound("admin", port: channel.localAddress?.port ?? 0) },
+        logger: logger)
+
+    return Gateway(
+        config: config, store: store, ingestor: ingestor, ingestApplication: ingestApplication,
+        adminApplication: adminApplication, listeners: listeners,
+        services: [ingestApplication, adminApplication], logger: logger)
+}
+
+/// Reads every pinned certificate file; a missing or unreadable file stops start-up with its path.
+func loadPinnedCertificates(_ pins: [GatewayConfig.PinnedCertificate]) throws -> [String: RSACertificate] {
+    var pinned: [String: RSACertificate] = [:]
+    for pin in pins {
+        guard let data = FileManager.default.contents(atPath: pin.file) else {
+            throw ConfigurationError("pinned certificate file \(pin.file) (for \(pin.url)) cannot be read")
+        }
+        do {
+            pinned[pin.url] = try RSACertificate(pem: Array(data))
+        } catch {
+            throw ConfigurationError("pinned certificate file \(pin.file) is not a certificate: \(error)")
+        }
+    }
+    return pinned
+}

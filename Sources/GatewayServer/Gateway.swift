@@ -1,0 +1,33 @@
+import GatewayCore
+import GatewayStore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// A built gateway: two applications (public ingest, local admin) over one store, and the services
+/// that run beside them. `run()` serves until SIGTERM/SIGINT, then shuts down gracefully.
+public struct Gateway: Sendable {
+    /// The configuration it was built from.
+    public let config: GatewayConfig
+    /// The database.
+    public let store: SQLiteStore
+    /// The ingest pipeline (verification, decoding, group commit).
+    public let ingestor: NotificationIngestor
+    /// The public ingest application.
+    public let ingestApplication: Application<RouterResponder<BasicRequestContext>>
+    /// The admin application.
+    public let adminApplication: Application<RouterResponder<BasicRequestContext>>
+    /// The ports the listeners bound, once they run.
+    public let listeners: BoundListeners
+    let services: [any Service]
+    let logger: Logger
+
+    /// Runs every service until a shutdown signal (or, with `signals: []`, until the task is cancelled).
+    public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: signals, logger: logger))
+        try await group.run()
+    }
+}

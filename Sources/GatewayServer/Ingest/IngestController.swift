@@ -1,0 +1,80 @@
+import GatewayCore
+import HTTPTypes
+import Hummingbird
+import IMMNotify
+import NIOCore
+
+/// The public ingest routes: MNS pushes and EventBridge events. A 2xx is sent only after the
+/// notification is durably committed; a failed commit is a 503 so the sender retries.
+public struct IngestController<Context: RequestContext>: Sendable {
+    let ingestor: NotificationIngestor
+    let mnsPath: String
+    let eventBridgePath: String
+    let maxBodyBytes: Int
+
+    /// Creates the controller.
+    public init(ingestor: NotificationIngestor, mnsPath: String, eventBridgePath: String, maxBodyBytes: Int) {
+        self.ingestor = ingestor
+        self.mnsPath = mnsPath
+        self.eventBridgePath = eventBridgePath
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Registers the routes.
+    public func addRoutes(to router: Router<Context>) {
+        router.post(RouterPath(mnsPath), use: receiveMNS)
+        router.post(RouterPath(eventBridgePath), use: receiveEventBridge)
+    }
+
+    /// `POST {mns_path}`: one MNS push.
+    @Sendable func receiveMNS(_ request: Request, context: Context) async throws -> Response {
+        try await receive(request, channel: .mns) { await ingestor.ingestMNS($0) }
+    }
+
+    /// `POST {eventbridge_path}`: one EventBridge CloudEvent.
+    @Sendable func receiveEventBridge(_ request: Request, context: Context) async throws -> Response {
+        try await receive(request, channel: .eventbridge) { await ingestor.ingestEventBridge($0) }
+    }
+
+    private func receive(
+        _ request: Request, channel: IngestChannel,
+        ingest: (CapturedRequest) async -> Result<IngestOutcome, IngestError>
+    ) async throws -> Response {
+        let (captured, complete) = try await capture(request)
+        guard complete else {
+            let error = IngestError.payloadTooLarge(limit: maxBodyBytes)
+            let declared = request.headers[.contentLength].flatMap(Int.init)
+            _ = await ingestor.refuse(
+                captured, channel: channel, error: error, bodySize: max(declared ?? 0, captured.body.count + 1))
+            throw APIError(error)
+        }
+        switch await ingest(captured) {
+        case .success(let outcome):
+            var headers: HTTPFields = [:]
+            headers[HTTPField.Name("x-imm-gateway-event-id")!] = String(outcome.eventId)
+            if case .duplicate = outcome { headers[HTTPField.Name("x-imm-gateway-duplicate")!] = "true" }
+            return Response(status: .noContent, headers: headers)
+        case .failure(let error):
+            throw APIError(error)
+        }
+    }
+
+    /// Reads the request into a `CapturedRequest`, stopping once the body passes the limit (the
+    /// second value is false then, and the body holds the first `maxBodyBytes` bytes). Nothing past
+    /// the limit is buffered, whatever Content-Length announces.
+    private func capture(_ request: Request) async throws -> (CapturedRequest, Bool) {
+        var headers: [CapturedRequest.Header] = []
+        if let authority = request.head.authority { headers.append(.init(name: "Host", value: authority)) }
+        for field in request.headers { headers.append(.init(name: field.name.rawName, value: field.value)) }
+        var captured = CapturedRequest(
+            method: request.method.rawValue, target: request.head.path ?? "/", headers: headers, body: [])
+        for try await buffer in request.body {
+            if captured.body.count + buffer.readableBytes > maxBodyBytes {
+                captured.body.append(contentsOf: buffer.readableBytesView.prefix(maxBodyBytes - captured.body.count))
+                return (captured, false)
+            }
+            captured.body.append(contentsOf: buffer.readableBytesView)
+        }
+        return (captured, true)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import GatewayCore
+import IMMNotify
+
+/// Correlation of notifications with submissions, inside the ingest or submission transaction.
+extension SQLiteStore {
+    /// Attaches a just-inserted event to its task (creating the task row if needed) and moves the
+    /// task's state. The key is the content's TaskId when a submission names it, else a submission
+    /// whose EventId equals the envelope id, else the content's TaskId alone (an `unmatched` task).
+    static func correlate(eventId: Int64, record: NotificationRecord, _ db: Database) throws {
+        let decoded = record.decoded
+        var taskId: String?
+        if let named = decoded.taskId,
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM submission WHERE taskId = ?", arguments: [named]) == true
+        {
+            taskId = named
+        } else if let messageId = decoded.messageId,
+            let submitted = try String.fetchOne(
+                db, sql: "SELECT taskId FROM submission WHERE eventId = ? LIMIT 1", arguments: [messageId])
+        {
+            taskId = submitted
+        } else {
+            taskId = decoded.taskId
+        }
+        guard let taskId else { return }
+        try db.execute(sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, eventId])
+        try apply(eventId: eventId, receivedAt: record.receivedAt, content: decoded.content, to: taskId, db)
+    }
+
+    /// Folds one notification into its task row. Order-independent for the state: the strongest
+    /// status wins and the first terminal event supplies the results.
+    static func apply(eventId: Int64, receivedAt: Date, content: IMMTaskContent?, to taskId: String, _ db: Database) throws {
+        let now = receivedAt.millisecondsSince1970
+        let row = try Row.fetchOne(db, sql: "SELECT * FROM task WHERE taskId = ?", arguments: [taskId])
+        let previous = IMMStatus(reported: row?["immStatus"])
+        let incoming = IMMStatus(reported: content?.status)
+        let merged = IMMStatus.merge(previous, incoming)
+        let hasSubmission: Bool = row?["hasSubmission"] ?? false
+        let deadline: Int64? = row?["deadline"]
+        let state = TaskState.derive(
+            hasSubmission: hasSubmission, immStatus: merged, deadlinePassed: deadline.map { $0 < now } ?? false)
+        if row == nil {
+            try db.execute(
+                sql: """
+                    INSERT INTO task (taskId, state, immStatus, projectName, datasetName, startedAt, endedAt,
+                        firstNotifiedAt, lastEventAt, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    taskId, state.rawValue, merged?.rawValue, nonEmpty(content?.projectName),
+                    nonEmpty(content?.datasetName), content?.startedAt?.millisecondsSince1970,
+                    content?.endedAt?.millisecondsSince1970, now, now, now, now,
+                ])
+        } else {
+            try db.execute(
+                sql: """
+                    UPDATE task SET state = ?, immStatus = ?,
+                        projectName = COALESCE(projectName, ?), datasetName = COALESCE(datasetName, ?),
+                        startedAt = COALESCE(startedAt, ?),
+                        firstNotifiedAt = MIN(COALESCE(firstNotifiedAt, ?), ?),
+                        lastEventAt = MAX(COALESCE(lastEventAt, ?), ?), updatedAt = ?
+                    WHERE taskId = ?
+                    """,
+                arguments: [
+                    state.rawValue, merged?.rawValue, nonEmpty(content?.projectName), nonEmpty(content?.datasetName),
+                    content?.startedAt?.millisecondsSince1970, now, now, now, now, now, taskId,
+                ])
+        }
+        guard let merged, merged.isTerminal, previous?.isTerminal != true, let content else { return }
+        // The first terminal notification supplies the outcome and the results.
+        try db.execute(
+            sql: """
+                UPDATE task SET code = ?, message = ?, startedAt = COALESCE(?, startedAt), endedAt = ?,
+                    resultEventId = ? WHERE taskId = ?
+                """,
+            arguments: [
+                nonEmpty(content.code), nonEmpty(content.message), content.startedAt?.millisecondsSince1970,
+                content.endedAt?.millisecondsSince1970, eventId, taskId,
+            ])
+        try insertFaces(content.faceResults ?? [], taskId: taskId, eventId: eventId, db)
+    }
+
+    private static func insertFaces(
+        _ results: [FaceSearchSourceResult], taskId: String, eventId: Int64, _ db: Database
+    ) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO face (taskId, eventId, sourceIndex, sourceURI, rank, uri, faceId, similarity,
+                    boundaryLeft, boundaryTop, boundaryWidth, boundaryHeight)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for (sourceIndex, source) in results.enumerated() {
+            for (index, face) in source.faces.enumerated() {
+                try statement.execute(arguments: [
+                    taskId, eventId, sourceIndex, source.sourceURI, index + 1, face.uri, face.faceId, face.similarity,
+                    face.boundary?.left, face.boundary?.top, face.boundary?.width, face.boundary?.height,
+                ])
+            }
+        }
+    }
+}
+
+/// Returns the string unless it is nil or empty.
+func nonEmpty(_ value: String?) -> String? {
+    guard let value, !value.isEmpty else { return nil }
+    return value
+}

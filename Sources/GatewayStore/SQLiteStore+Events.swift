@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import GatewayCore
+import IMMNotify
+
+extension SQLiteStore: EventReader {
+    /// Events newest first, paginated by id.
+    public func events(limit: Int, before: Int64?) async throws -> Page<StoredEvent> {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM event WHERE id < ? ORDER BY id DESC LIMIT ?",
+                arguments: [before ?? Int64.max, limit + 1])
+            let items = try rows.prefix(limit).map(Self.event(from:))
+            return Page(items: items, nextCursor: rows.count > limit ? items.last?.id : nil)
+        }
+    }
+
+    /// One event by id.
+    public func event(id: Int64) async throws -> StoredEvent? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM event WHERE id = ?", arguments: [id]).map(Self.event(from:))
+        }
+    }
+
+    /// Rejections newest first, paginated by id.
+    public func rejections(limit: Int, before: Int64?) async throws -> Page<StoredRejection> {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM rejection WHERE id < ? ORDER BY id DESC LIMIT ?",
+                arguments: [before ?? Int64.max, limit + 1])
+            let items = try rows.prefix(limit).map(Self.rejection(from:))
+            return Page(items: items, nextCursor: rows.count > limit ? items.last?.id : nil)
+        }
+    }
+
+    /// Runs a trivial query.
+    public func ping() async throws {
+        _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    static func request(from row: Row) throws -> CapturedRequest {
+        let body: Data = row["requestBody"] ?? Data()
+        return CapturedRequest(
+            method: row["requestMethod"], target: row["requestTarget"],
+            headers: try decodeJSON([CapturedRequest.Header].self, row["requestHeaders"]), body: Array(body))
+    }
+
+    static func event(from row: Row) throws -> StoredEvent {
+        let parsed: String? = row["parsedContent"]
+        let decoded = DecodedNotification(
+            source: row["source"], messageId: row["messageId"], type: row["type"], subject: row["subject"],
+            eventTime: row["eventTime"], content: try parsed.map { try decodeJSON(IMMTaskContent.self, $0) },
+            contentText: row["contentText"], state: DecodeState(rawValue: row["decodeState"]) ?? .undecodable,
+            decodeError: row["decodeError"])
+        let lastDuplicate: Int64? = row["lastDuplicateAt"]
+        return StoredEvent(
+            id: row["id"], receivedAt: Date(millisecondsSince1970: row["receivedAt"]),
+            channel: IngestChannel(rawValue: row["channel"]) ?? .mns,
+            evidence: try decodeJSON(VerificationEvidence.self, row["evidence"]), mnsMessageId: row["mnsMessageId"],
+            decoded: decoded, request: try request(from: row), duplicateCount: row["duplicateCount"],
+            lastDuplicateAt: lastDuplicate.map(Date.init(millisecondsSince1970:)))
+    }
+
+    static func rejection(from row: Row) throws -> StoredRejection {
+        let record = RejectionRecord(
+            receivedAt: Date(millisecondsSince1970: row["receivedAt"]),
+            channel: IngestChannel(rawValue: row["channel"]) ?? .mns, httpStatus: row["httpStatus"],
+            reason: row["reason"], message: row["message"], request: try request(from: row), bodySize: row["bodySize"])
+        return StoredRejection(id: row["id"], record: record)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+import GatewayCore
+import IMMNotify
+
+extension SQLiteStore: IngestStore {
+    /// Commits a batch of ingest writes in one transaction. Each write runs in its own savepoint, so
+    /// one bad write fails alone while the rest of the batch commits.
+    public func commit(_ writes: [IngestWrite]) async throws -> [IngestWriteResult] {
+        try await writer.write { db in
+            var results: [IngestWriteResult] = []
+            results.reserveCapacity(writes.count)
+            for write in writes {
+                var result = IngestWriteResult.failed("not written")
+                do {
+                    try db.inSavepoint {
+                        switch write {
+                        case .notification(let record): result = try Self.insert(record, db)
+                        case .rejection(let record): result = try Self.insert(record, db)
+                        }
+                        return .commit
+                    }
+                } catch {
+                    result = .failed("\(error)")
+                }
+                results.append(result)
+            }
+            return results
+        }
+    }
+
+    private static func insert(_ record: NotificationRecord, _ db: Database) throws -> IngestWriteResult {
+        let decoded = record.decoded
+        let source = decoded.source ?? ""
+        if let existing = try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT id FROM event WHERE mnsMessageId = ?
+                UNION ALL SELECT id FROM event WHERE source = ? AND messageId = ?
+                LIMIT 1
+                """,
+            arguments: [record.mnsMessageId, source, decoded.messageId])
+        {
+            try db.execute(
+                sql: "UPDATE event SET duplicateCount = duplicateCount + 1, lastDuplicateAt = ? WHERE id = ?",
+                arguments: [record.receivedAt.millisecondsSince1970, existing])
+            return .duplicate(eventId: existing)
+        }
+        let content = decoded.content
+        try db.execute(
+            sql: """
+                INSERT INTO event (receivedAt, channel, format, mnsMessageId, source, messageId, type, subject,
+                    eventTime, taskId, taskType, status, projectName, datasetName, decodeState, decodeError,
+                    contentText, parsedContent, evidence, requestMethod, requestTarget, requestHeaders, requestBody)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.receivedAt.millisecondsSince1970, record.channel.rawValue, record.evidence.format,
+                record.mnsMessageId, source, decoded.messageId, decoded.type, decoded.subject, decoded.eventTime,
+                decoded.taskId, content?.taskType, content?.status, content?.projectName, content?.datasetName,
+                decoded.state.rawValue, decoded.decodeError, decoded.contentText, try content.map(jsonText),
+                try jsonText(record.evidence), record.request.method, record.request.target,
+                try jsonText(record.request.headers), Data(record.request.body),
+            ])
+        let eventId = db.lastInsertedRowID
+        try correlate(eventId: eventId, record: record, db)
+        return .stored(eventId: eventId)
+    }
+
+    private static func insert(_ record: RejectionRecord, _ db: Database) throws -> IngestWriteResult {
+        try db.execute(
+            sql: """
+                INSERT INTO rejection (receivedAt, channel, httpStatus, reason, message, requestMethod,
+                    requestTarget, requestHeaders, requestBody, bodySize)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.receivedAt.millisecondsSince1970, record.channel.rawValue, record.httpStatus, record.reason,
+                record.message, record.request.method, record.request.target, try jsonText(record.request.headers),
+                Data(record.request.body), record.bodySize,
+            ])
+        return .recorded
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import GatewayCore
+import IMMNotify
+
+extension SQLiteStore {
+    /// The default wait for a terminal notification: IMM keeps task information for 7 days.
+    public static let defaultDeadline: TimeInterval = 7 * 24 * 3600
+
+    /// Records a submission. The same document again changes nothing; a different one for the same
+    /// TaskId is a conflict. Notifications that arrived first (by TaskId, or by EventId) are joined.
+    public func recordSubmission(_ submission: Submission, at now: Date) async throws -> SubmissionOutcome {
+        try submission.validate()
+        let document = try jsonText(submission)
+        return try await writer.write { db in
+            if let existing = try String.fetchOne(
+                db, sql: "SELECT document FROM submission WHERE taskId = ?", arguments: [submission.taskId])
+            {
+                guard existing == document else { throw SubmissionError.conflict(taskId: submission.taskId) }
+                return .unchanged
+            }
+            try Self.insert(submission, document: document, at: now, db)
+            return .created
+        }
+    }
+
+    private static func insert(_ submission: Submission, document: String, at now: Date, _ db: Database) throws {
+        let taskId = submission.taskId
+        let nowMs = now.millisecondsSince1970
+        let deadline = (submission.deadline ?? now.addingTimeInterval(defaultDeadline)).millisecondsSince1970
+        try db.execute(
+            sql: "INSERT INTO submission (taskId, eventId, document, createdAt) VALUES (?, ?, ?, ?)",
+            arguments: [taskId, nonEmpty(submission.eventId), document, nowMs])
+        let existing = try Row.fetchOne(db, sql: "SELECT immStatus FROM task WHERE taskId = ?", arguments: [taskId])
+        let status = IMMStatus(reported: existing?["immStatus"])
+        let state = TaskState.derive(hasSubmission: true, immStatus: status, deadlinePassed: deadline < nowMs)
+        if existing == nil {
+            try db.execute(
+                sql: """
+                    INSERT INTO task (taskId, state, hasSubmission, projectName, datasetName, submittedAt, deadline,
+                        createdAt, updatedAt)
+                    VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    taskId, state.rawValue, nonEmpty(submission.projectName), nonEmpty(submission.datasetName), nowMs,
+                    deadline, nowMs, nowMs,
+                ])
+        } else {
+            try db.execute(
+                sql: """
+                    UPDATE task SET state = ?, hasSubmission = 1, projectName = COALESCE(?, projectName),
+                        datasetName = COALESCE(?, datasetName), submittedAt = ?, deadline = ?, updatedAt = ?
+                    WHERE taskId = ?
+                    """,
+                arguments: [
+                    state.rawValue, nonEmpty(submission.projectName), nonEmpty(submission.datasetName), nowMs,
+                    deadline, nowMs, taskId,
+                ])
+        }
+        for (key, value) in submission.labels ?? [:] {
+            try db.execute(
+                sql: "INSERT INTO taskLabel (taskId, key, value) VALUES (?, ?, ?)", arguments: [taskId, key, value])
+        }
+        // Notifications that arrived before the submission and name it only by EventId.
+        if let eventId = nonEmpty(submission.eventId) {
+            let orphans = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, receivedAt, parsedContent FROM event
+                    WHERE messageId = ? AND correlatedTaskId IS NULL ORDER BY id
+                    """,
+                arguments: [eventId])
+            for orphan in orphans {
+                let parsed: String? = orphan["parsedContent"]
+                let content = try parsed.map { try decodeJSON(IMMTaskContent.self, $0) }
+                try db.execute(
+                    sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, orphan["id"]])
+                try apply(
+                    eventId: orphan["id"], receivedAt: Date(millisecondsSince1970: orphan["receivedAt"]),
+                    content: content, to: taskId, db)
+            }
+        }
+    }
+
+    /// The submission recorded for `taskId`.
+    public func submission(taskId: String) async throws -> Submission? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT document FROM submission WHERE taskId = ?", arguments: [taskId])
+                .map { try decodeJSON(Submission.self, $0) }
+        }
+    }
+
+    /// Moves open tasks whose deadline passed to `expired`.
+    public func expireOverdueTasks(at now: Date) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE task SET state = 'expired', updatedAt = ?
+                    WHERE state IN ('submitted', 'running') AND deadline < ?
+                    """,
+                arguments: [now.millisecondsSince1970, now.millisecondsSince1970])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import GatewayCore
+
+/// The gateway's SQLite database: the only type that talks SQL. Writes go through invariant-keeping
+/// transactions; the database is also the queue, so nothing lives only in memory.
+public final class SQLiteStore: Sendable {
+    /// How hard each commit waits for the disk.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// `synchronous=FULL`: a commit survives power loss once acknowledged (default).
+        case full
+        /// `synchronous=NORMAL`: faster; the last commits may be lost on power loss (not on a crash).
+        case normal
+    }
+
+    let writer: any DatabaseWriter
+
+    /// The database file path, or nil for an in-memory database.
+    public let path: String?
+
+    /// Opens (creating if needed) the database file at `path` in WAL mode and migrates it.
+    public init(path: String, durability: Durability = .full) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.foreignKeysEnabled = true
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // DatabasePool switches the writer to synchronous=NORMAL when it opens; set ours afterwards.
+        let pragma = durability == .full ? "FULL" : "NORMAL"
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(pragma)") }
+        self.writer = pool
+        self.path = path
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Opens a fresh in-memory database (tests and dry runs).
+    public init(inMemory: Void = ()) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        let queue = try DatabaseQueue(configuration: configuration)
+        self.writer = queue
+        self.path = nil
+        try Self.migrator.migrate(queue)
+    }
+
+    /// The `synchronous` pragma of the writer connection (2 = FULL, 1 = NORMAL).
+    public func synchronousMode() async throws -> Int {
+        try await writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// The names of the migrations applied, in order.
+    public func appliedMigrations() async throws -> [String] {
+        try await writer.read { db in try Self.migrator.appliedMigrations(db) }
+    }
+}

@@ -1,0 +1,134 @@
+import Crypto
+import Foundation
+
+/// Why an EventBridge request is not authentic.
+public struct EventBridgeVerificationFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The failed check.
+    public enum Code: String, Sendable {
+        case missingCredentials, badToken, staleTimestamp, certificateURLNotAllowed, certificateUnavailable
+        case badSignature, notConfigured
+    }
+
+    /// The failed check.
+    public let code: Code
+    /// What failed.
+    public let message: String
+
+    /// Creates a failure.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `code: message`.
+    public var description: String { "\(code.rawValue): \(message)" }
+}
+
+/// The result of verifying an EventBridge request.
+public struct EventBridgeVerificationReport: Sendable, Equatable {
+    /// The schemes that verified it: `eventbridge-token`, `eventbridge-v2`, joined by `+`.
+    public var method: String = ""
+    /// The V2 certificate URL, when checked.
+    public var certificateURL: String?
+    /// The fingerprint of the V2 certificate used.
+    public var certificateFingerprint: String?
+    /// The first failure.
+    public var failure: EventBridgeVerificationFailure?
+
+    /// Whether it is authentic.
+    public var authentic: Bool { failure == nil && !method.isEmpty }
+}
+
+/// Verifies EventBridge HTTP-target requests: the shared token (when configured) and the V2
+/// RSA-SHA256 signature (when a target URL is configured). With neither, nothing is accepted.
+public struct EventBridgeVerifier: Sendable {
+    let token: [UInt8]?
+    let targetURL: String?
+    let policy: CertificateURLPolicy
+    let maxTimestampSkew: TimeInterval
+
+    /// Creates a verifier.
+    public init(token: String?, targetURL: String?, policy: CertificateURLPolicy, maxTimestampSkew: TimeInterval = 60) {
+        self.token = token.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
+        self.targetURL = targetURL.flatMap { $0.isEmpty ? nil : $0 }
+        self.policy = policy
+        self.maxTimestampSkew = maxTimestampSkew
+    }
+
+    /// Verifies `request` at `now`; `certificate` is asked only for allow-listed URLs.
+    public func verify(
+        _ request: CapturedRequest, now: Date, certificate: (String) async throws -> RSACertificate
+    ) async -> EventBridgeVerificationReport {
+        var report = EventBridgeVerificationReport()
+        guard token != nil || targetURL != nil else {
+            report.failure = .init(.notConfigured, "EventBridge ingest is not configured (set eventbridge.token or eventbridge.target_url)")
+            return report
+        }
+        var methods: [String] = []
+        if let token {
+            guard let presented = request.header("x-eventbridge-signature-token") else {
+                report.failure = .init(.missingCredentials, "missing x-eventbridge-signature-token")
+                return report
+            }
+            guard Self.constantTimeEqual(Array(presented.utf8), token) else {
+                report.failure = .init(.badToken, "x-eventbridge-signature-token does not match")
+                return report
+            }
+            methods.append("eventbridge-token")
+        }
+        if let targetURL {
+            if let failure = await verifySignature(request, targetURL: targetURL, now: now, report: &report, certificate: certificate) {
+                report.failure = failure
+                return report
+            }
+            methods.append("eventbridge-v2")
+        }
+        report.method = methods.joined(separator: "+")
+        return report
+    }
+
+    private func verifySignature(
+        _ request: CapturedRequest, targetURL: String, now: Date, report: inout EventBridgeVerificationReport,
+        certificate: (String) async throws -> RSACertificate
+    ) async -> EventBridgeVerificationFailure? {
+        guard let timestamp = request.header("x-eventbridge-signature-timestamp"),
+            let signatureText = request.header("x-eventbridge-signature-v2"),
+            let url = request.header("x-eventbridge-signature-url")
+        else { return .init(.missingCredentials, "missing EventBridge V2 signature headers") }
+        guard let millis = Double(timestamp.trimmingSpaces()),
+            abs(now.timeIntervalSince1970 - millis / 1000) <= maxTimestampSkew
+        else { return .init(.staleTimestamp, "x-eventbridge-signature-timestamp is more than \(Int(maxTimestampSkew)) s off") }
+        if let method = request.header("x-eventbridge-hash-method"), method.uppercased() != "SHA256" {
+            return .init(.badSignature, "unsupported x-eventbridge-hash-method '\(method)'")
+        }
+        report.certificateURL = url
+        let fetchURL: String
+        switch policy.check(url) {
+        case .success(let allowed): fetchURL = allowed
+        case .failure(let rejection): return .init(.certificateURLNotAllowed, rejection.reason)
+        }
+        let key: RSACertificate
+        do {
+            key = try await certificate(fetchURL)
+        } catch {
+            return .init(.certificateUnavailable, "certificate \(fetchURL) unavailable: \(error)")
+        }
+        report.certificateFingerprint = key.sha256Fingerprint
+        guard let signature = Data(base64Encoded: signatureText.trimmingSpaces()) else {
+            return .init(.badSignature, "x-eventbridge-signature-v2 is not Base64")
+        }
+        let candidates = EventBridgeSignature.stringsToSign(targetURL: targetURL, request: request)
+        guard candidates.contains(where: { key.verify(signature: Array(signature), message: $0, digest: .sha256) }) else {
+            return .init(.badSignature, "the EventBridge V2 signature does not verify")
+        }
+        return nil
+    }
+
+    /// Compares two secrets in time independent of where they differ.
+    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        let da = Array(SHA256.hash(data: a)), db = Array(SHA256.hash(data: b))
+        var difference: UInt8 = 0
+        for index in 0..<da.count { difference |= da[index] ^ db[index] }
+        return difference == 0
+    }
+}

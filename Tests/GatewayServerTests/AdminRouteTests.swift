@@ -1,0 +1,106 @@
+import Foundation
+import GatewayCore
+import GatewayServer
+import GatewayTestSupport
+import Hummingbird
+import HummingbirdTesting
+import IMMNotify
+import Testing
+
+@Suite("Admin API")
+struct AdminRouteTests {
+    private func seeded(_ config: GatewayConfig? = nil) async throws -> Gateway {
+        let gateway = try await TestGateway.make(config)
+        for name in ["succeeded-xml", "succeeded-json", "succeeded-simplified", "failed-xml", "tampered-body"] {
+            _ = await gateway.ingestor.ingestMNS(try Fixtures.request(name))
+        }
+        return gateway
+    }
+
+    @Test("events list newest first, pages with an opaque cursor, and shows the parsed event with its raw request")
+    func eventsListAndDetail() async throws {
+        let gateway = try await seeded()
+        try await gateway.adminApplication.test(.router) { client in
+            let (status, first) = try await client.getJSON("/v1/events?limit=3")
+            #expect(status == .ok)
+            let events = try #require(first["events"]?.arrayValue)
+            #expect(events.map { $0["task_id"]?.stringValue } == [
+                "CreateFacesSearchingTask-0004", "CreateFacesSearchingTask-0003", "CreateFacesSearchingTask-0002",
+            ])
+            let cursor = try #require(first["next_cursor"]?.stringValue)
+            let (_, second) = try await client.getJSON("/v1/events?limit=3&cursor=\(cursor)")
+            #expect(second["events"]?.arrayValue?.map { $0["task_id"]?.stringValue } == ["CreateFacesSearchingTask-0001"])
+            #expect(second["next_cursor"] == .null || second["next_cursor"] == nil)
+
+            let id = try #require(events.last?["id"]?.intValue)
+            let (detailStatus, detail) = try await client.getJSON("/v1/events/\(id)")
+            #expect(detailStatus == .ok)
+            #expect(detail["status"]?.stringValue == "Succeeded")
+            #expect(detail["raw_request"]?["method"]?.stringValue == "POST")
+            #expect(detail["raw_request"]?["body_encoding"]?.stringValue == "utf8")
+            #expect(detail["content"]?["TaskId"]?.stringValue == "CreateFacesSearchingTask-0002")
+            let faces = try #require(detail["task"]?["results"]?.arrayValue?.first?["faces"]?.arrayValue)
+            #expect(faces.count == 5)
+            #expect(faces.first?["similarity"]?.doubleValue == 0.99)
+            #expect(faces.first?["boundary"]?["Width"]?.intValue == 120 || faces.first?["boundary"]?["width"]?.intValue == 120)
+        }
+    }
+
+    @Test("rejections are listed with their reason")
+    func rejections() async throws {
+        let gateway = try await seeded()
+        try await gateway.adminApplication.test(.router) { client in
+            let (status, body) = try await client.getJSON("/v1/rejections")
+            #expect(status == .ok)
+            let items = try #require(body["rejections"]?.arrayValue)
+            #expect(items.count == 1)
+            #expect(items.first?["reason"]?.stringValue == "content_md5_mismatch")
+            #expect(items.first?["http_status"]?.intValue == 403)
+        }
+    }
+
+    @Test("bad queries are 400 with a JSON error, unknown ids 404")
+    func badQueries() async throws {
+        let gateway = try await seeded()
+        try await gateway.adminApplication.test(.router) { client in
+            #expect(try await client.execute(uri: "/v1/events?limt=3", method: .get).errorCode == "unknown_parameter")
+            #expect(try await client.execute(uri: "/v1/events?limit=0", method: .get).errorCode == "invalid_limit")
+            #expect(try await client.execute(uri: "/v1/events?limit=501", method: .get).errorCode == "invalid_limit")
+            #expect(try await client.execute(uri: "/v1/events?cursor=zzz", method: .get).errorCode == "invalid_cursor")
+            #expect(try await client.execute(uri: "/v1/events/abc", method: .get).errorCode == "invalid_id")
+            let missing = try await client.execute(uri: "/v1/events/999", method: .get)
+            #expect(missing.status == .notFound)
+            #expect(missing.errorCode == "not_found")
+        }
+    }
+
+    @Test("with a token every admin route but /healthz requires it")
+    func bearerToken() async throws {
+        var config = try TestGateway.config()
+        config.admin.token = "s3cret"
+        let gateway = try await seeded(config)
+        try await gateway.adminApplication.test(.router) { client in
+            for uri in ["/v1/events", "/v1/events/1", "/v1/rejections"] {
+                let denied = try await client.execute(uri: uri, method: .get)
+                #expect(denied.status == .unauthorized, "\(uri)")
+                #expect(denied.errorCode == "unauthorized")
+                let wrong = try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer nope"])
+                #expect(wrong.status == .unauthorized, "\(uri)")
+                let allowed = try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer s3cret"])
+                #expect(allowed.status == .ok, "\(uri)")
+            }
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+        }
+    }
+
+    @Test("healthz reports the database")
+    func health() async throws {
+        let gateway = try await TestGateway.make()
+        try await gateway.adminApplication.test(.router) { client in
+            let (status, body) = try await client.getJSON("/healthz")
+            #expect(status == .ok)
+            #expect(body["database"]?.stringValue == "ok")
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import GatewayCore
+import GatewayServer
+import GatewayTestSupport
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import IMMNotify
+import Testing
+
+@Suite("MNS ingest over HTTP")
+struct IngestRouteTests {
+    @Test("every valid fixture is acknowledged with 204 and stored with its raw bytes", arguments: [
+        ("succeeded-xml", "CreateFacesSearchingTask-0001", "xml"),
+        ("succeeded-json", "CreateFacesSearchingTask-0002", "json"),
+        ("succeeded-simplified", "CreateFacesSearchingTask-0003", "simplified"),
+        ("failed-xml", "CreateFacesSearchingTask-0004", "xml"),
+    ])
+    func acceptsValidFixture(name: String, taskId: String, format: String) async throws {
+        let gateway = try await TestGateway.make()
+        let fixture = try Fixtures.request(name)
+        try await gateway.ingestApplication.test(.router) { client in
+            let response = try await client.send(fixture)
+            #expect(response.status == .noContent)
+            #expect(response.headers[HTTPField.Name("x-imm-gateway-duplicate")!] == nil)
+        }
+        let page = try await gateway.store.events(limit: 10, before: nil)
+        let event = try #require(page.items.first)
+        #expect(page.items.count == 1)
+        #expect(event.decoded.taskId == taskId)
+        #expect(event.evidence.format == format)
+        #expect(event.evidence.certificateURL == Fixtures.testCertificateURL)
+        #expect(event.evidence.certificateFingerprint?.count == 64)
+        #expect(event.request.body == fixture.body)
+        #expect(event.request.target == fixture.target)
+        #expect(event.request.header("Authorization") == fixture.header("Authorization"))
+        #expect(event.decoded.state == .decoded)
+    }
+
+    @Test("forged and tampered pushes are refused with 403 and recorded", arguments: [
+        ("tampered-body", "content_md5_mismatch"),
+        ("tampered-header", "bad_signature"),
+        ("tampered-signature", "bad_signature"),
+        ("foreign-cert-host", "certificate_url_not_allowed"),
+    ])
+    func refusesForgery(name: String, code: String) async throws {
+        let fetcher = CountingCertificateFetcher()
+        var config = try TestGateway.config()
+        config.mns.fetchCertificates = true
+        let gateway = try await TestGateway.make(config, overrides: .init(certificateFetcher: fetcher))
+        try await gateway.ingestApplication.test(.router) { client in
+            let response = try await client.send(try Fixtures.request(name))
+            #expect(response.status == .forbidden)
+            #expect(response.errorCode == code)
+        }
+        #expect(fetcher.requestedURLs.isEmpty, "no certificate may be fetched for a refused push")
+        #expect(try await gateway.store.events(limit: 10, before: nil).items.isEmpty)
+        let rejection = try #require(try await gateway.store.rejections(limit: 10, before: nil).items.first)
+        #expect(rejection.record.reason == code)
+        #expect(rejection.record.httpStatus == 403)
+        #expect(rejection.record.request.body == (try Fixtures.request(name)).body)
+    }
+
+    @Test("a push without signature headers is 401")
+    func missingSignatureHeaders() async throws {
+        let gateway = try await TestGateway.make()
+        var request = try Fixtures.request("succeeded-xml")
+        request.headers.removeAll { $0.name.lowercased() == "authorization" }
+        let unsigned = request
+        try await gateway.ingestApplication.test(.router) { client in
+            let response = try await client.send(unsigned)
+            #expect(response.status == .unauthorized)
+            #expect(response.errorCode == "missing_signature_headers")
+        }
+        #expect(try await gateway.store.rejections(limit: 10, before: nil).items.count == 1)
+    }
+
+    @Test("a push whose Date is outside the window is 403 stale_date")
+    func staleDate() async throws {
+        let gateway = try await TestGateway.make(clock: ManualClock(Fixtures.fixtureDate.addingTimeInterval(16 * 60)))
+        try await gateway.ingestApplication.test(.router) { client in
+            let response = try await client.send(try Fixtures.request("succeeded-xml"))
+            #expect(response.status == .forbidden)
+            #expect(response.errorCode == "stale_date")
+        }
+    }
+
+    @Test("a body over the limit is 413 and recorded truncated")
+    func bodyTooLarge() async throws {
+        var config = try TestGateway.config()
+        config.ingest.maxBodyBytes = 1024
+        config.ingest.rejectionBodyBytes = 100
+        let gateway = try await TestGateway.make(config)
+        try await gateway.ingestApplication.test(.router) { client in
+            let response = try await client.send(try Fixtures.request("succeeded-xml"))
+            #expect(response.status == .contentTooLarge)
+            #expect(response.errorCode == "payload_too_large")
+        }
+        let rejection = try #require(try await gateway.store.rejections(limit: 10, before: nil).items.first)
+        #expect(rejection.record.reason == "payload_too_large")
+        #expect(rejection.record.request.body.count == 100)
+        #expect(rejection.record.isTruncated)
+    }
+
+    @Test("an authentic push with an unreadable wrapper is 400 and kept whole")
+    func unparsableWrapper() async throws {
+        let gateway = try await TestGateway.make()
+        let request = try SignedRequests.resigned(try Fixtures.request("succeeded-xml"), body: Array("<Notification><oops".utf8))
+        try await gateway.ingestApplication.test(.router) { client in
+            let response = try await client.send(request)
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "unparsable_body")
+        }
+        let rejection = try #require(try await gateway.store.rejections(limit: 10, before: nil).items.first)
+        #expect(rejection.record.request.body == request.body)
+    }
+
+    @Test("an authentic push whose IMM message cannot be decoded is stored, acknowledged and flagged")
+    func undecodableMessage() async throws {
+        let gateway = try await TestGateway.make()
+        let body = #"{"TopicOwner":"1","MessageId":"UNDECODABLE-1","Message":"this is not an IMM message"}"#
+        let request = try SignedRequests.resigned(try Fixtures.request("succeeded-json"), body: Array(body.utf8))
+        try await gateway.ingestApplication.test(.router) { client in
+            let sent = try await client.send(request)
+            #expect(sent.status == .noContent)
+        }
+        let event = try #require(try await gateway.store.events(limit: 10, before: nil).items.first)
+        #expect(event.decoded.state == .undecodable)
+        #expect(event.mnsMessageId == "UNDECODABLE-1")
+        #expect(event.request.body == request.body)
+    }
+
+    @Test("a retried push is 204 again, counted as a duplicate and never stored twice")
+    func duplicateMessageId() async throws {
+        let gateway = try await TestGateway.make()
+        let fixture = try Fixtures.request("succeeded-xml")
+        try await gateway.ingestApplication.test(.router) { client in
+            let sent = try await client.send(fixture)
+            #expect(sent.status == .noContent)
+            let again = try await client.send(fixture)
+            #expect(again.status == .noContent)
+            #expect(again.headers[HTTPField.Name("x-imm-gateway-duplicate")!] == "true")
+        }
+        let page = try await gateway.store.events(limit: 10, before: nil)
+        #expect(page.items.count == 1)
+        #expect(page.items.first?.duplicateCount == 1)
+    }
+
+    @Test("the same IMM message under another MNS MessageId is a duplicate (envelope id)")
+    func duplicateEnvelopeId() async throws {
+        let gateway = try await TestGateway.make()
+        let key = try RSASigningKey(pem: try Fixtures.testKeyPEM())
+        let first = try MNSPushBuilder(
+            format: .xml, taskId: "CreateFacesSearchingTask-dup", status: "Succeeded", eventId: "0ED-same",
+            date: Fixtures.fixtureDate, signingKey: key, messageId: "AAAA0000000000000000000000000001"
+        ).build()
+        let second = try MNSPushBuilder(
+            format: .json, taskId: "CreateFacesSearchingTask-dup", status: "Succeeded", eventId: "0ED-same",
+            date: Fixtures.fixtureDate, signingKey: key, messageId: "AAAA0000000000000000000000000002"
+        ).build()
+        try await gateway.ingestApplication.test(.router) { client in
+            let sent = try await client.send(first)
+            #expect(sent.status == .noContent)
+            let response = try await client.send(second)
+            #expect(response.status == .noContent)
+            #expect(response.headers[HTTPField.Name("x-imm-gateway-duplicate")!] == "true")
+        }
+        #expect(try await gateway.store.events(limit: 10, before: nil).items.count == 1)
+    }
+
+    @Test("when the commit fails the push is answered 503 and nothing is acknowledged")
+    func ackAfterCommit() async throws {
+        let failing = FailingIngestStore()
+        let gateway = try await TestGateway.make(overrides: .init(ingestStore: failing))
+        try await gateway.ingestApplication.test(.router) { client in
+            let response = try await client.send(try Fixtures.request("succeeded-xml"))
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.errorCode == "store_unavailable")
+            #expect(response.headers[.retryAfter] != nil)
+        }
+        #expect(failing.commitAttempts >= 1)
+        #expect(try await gateway.store.events(limit: 10, before: nil).items.isEmpty)
+    }
+
+    @Test("an unknown path answers a JSON 404")
+    func unknownRoute() async throws {
+        let gateway = try await TestGateway.make()
+        try await gateway.ingestApplication.test(.router) { client in
+            let response = try await client.execute(uri: "/nope", method: .post)
+            #expect(response.status == .notFound)
+            #expect(response.errorCode == "not_found")
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GatewayCore
+import GatewayStore
+import GatewayTestSupport
+import IMMNotify
+import Testing
+
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    private func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("imm-store-\(UUID()).sqlite").path
+    }
+
+    private func record(messageId: String?, envelopeId: String?, taskId: String = "T-1") -> NotificationRecord {
+        let request = CapturedRequest(
+            method: "POST", target: "/notifications", headers: [.init(name: "Date", value: "x")], body: Array("b".utf8))
+        return NotificationRecord(
+            receivedAt: Date(timeIntervalSince1970: 1_800_000_000), channel: .mns, mnsMessageId: messageId,
+            request: request,
+            evidence: VerificationEvidence(method: "mns-rsa-sha1", certificateURL: nil, certificateFingerprint: nil, format: "xml"),
+            decoded: DecodedNotification(source: "acs.imm", messageId: envelopeId, type: "imm:Task:FacesSearching", state: .undecodable))
+    }
+
+    @Test("a file database runs WAL with synchronous=FULL by default, NORMAL on request")
+    func durability() async throws {
+        let full = try SQLiteStore(path: temporaryPath())
+        #expect(try await full.synchronousMode() == 2)
+        let normal = try SQLiteStore(path: temporaryPath(), durability: .normal)
+        #expect(try await normal.synchronousMode() == 1)
+        #expect(try await full.appliedMigrations() == ["v1-ingest", "v2-tasks"])
+    }
+
+    @Test("dedup keys: MNS MessageId, then (source, envelope id); a batch sees its own earlier writes")
+    func dedup() async throws {
+        let store = try SQLiteStore()
+        let results = try await store.commit([
+            .notification(record(messageId: "M1", envelopeId: "E1")),
+            .notification(record(messageId: "M1", envelopeId: "E9")),
+            .notification(record(messageId: "M2", envelopeId: "E1")),
+            .notification(record(messageId: "M3", envelopeId: nil)),
+            .notification(record(messageId: nil, envelopeId: "E4")),
+            .notification(record(messageId: nil, envelopeId: "E4")),
+        ])
+        #expect(results == [
+            .stored(eventId: 1), .duplicate(eventId: 1), .duplicate(eventId: 1), .stored(eventId: 2),
+            .stored(eventId: 3), .duplicate(eventId: 3),
+        ])
+        let event = try #require(try await store.event(id: 1))
+        #expect(event.duplicateCount == 2)
+        #expect(event.request.body == Array("b".utf8))
+        #expect(event.request.headers == [.init(name: "Date", value: "x")])
+    }
+
+    @Test("events and rejections page newest first without gaps or repeats")
+    func paging() async throws {
+        let store = try SQLiteStore()
+        _ = try await store.commit((1...7).map { .notification(record(messageId: "M\($0)", envelopeId: nil)) })
+        var seen: [Int64] = []
+        var cursor: Int64?
+        repeat {
+            let page = try await store.events(limit: 3, before: cursor)
+            seen += page.items.map(\.id)
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(seen == [7, 6, 5, 4, 3, 2, 1])
+    }
+
+    @Test("rejections keep the truncated body and the original size")
+    func rejection() async throws {
+        let store = try SQLiteStore()
+        let request = CapturedRequest(method: "POST", target: "/n", headers: [], body: Array(repeating: 65, count: 500))
+        let record = RejectionRecord(
+            receivedAt: Date(), channel: .mns, error: IngestError(.badSignature, "nope"), request: request, bodyLimit: 100)
+        #expect(try await store.commit([.rejection(record)]) == [.recorded])
+        let stored = try #require(try await store.rejections(limit: 10, before: nil).items.first)
+        #expect(stored.record.request.body.count == 100)
+        #expect(stored.record.bodySize == 500)
+        #expect(stored.record.reason == "bad_signature")
+        #expect(stored.record.httpStatus == 403)
+    }
+
+    @Test("certificates persist across reopening the file")
+    func certificates() async throws {
+        let path = temporaryPath()
+        let pem = try Fixtures.testCertificatePEM()
+        try await SQLiteStore(path: path).saveCertificate(url: "https://x/c.pem", pem: pem, fingerprint: "f")
+        #expect(try await SQLiteStore(path: path).loadCertificate(url: "https://x/c.pem") == pem)
+        #expect(try await SQLiteStore(path: path).loadCertificate(url: "https://x/other.pem") == nil)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GatewayTestSupport
+import IMMNotify
+import Testing
+
+@Suite("XML, JSON, Content-MD5 and the certificate URL allow-list")
+struct PrimitiveTests {
+    @Test("XML: namespaces, entities, CDATA, comments")
+    func xml() throws {
+        let root = try XMLElementNode.parse(Array(
+            #"<?xml version="1.0"?><!-- c --><m:Notification xmlns:m="urn:x"><m:Message>a &lt;b&gt; &amp; &#x41;&#66; <![CDATA[<raw & stuff>]]></m:Message></m:Notification>"#.utf8))
+        #expect(root.name == "Notification")
+        #expect(root.child("Message")?.text == "a <b> & AB <raw & stuff>")
+    }
+
+    @Test("XML: DTDs, unknown entities, deep nesting and garbage are refused", arguments: [
+        #"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><Notification>&lol;</Notification>"#,
+        #"<Notification>&lol;</Notification>"#,
+        #"<!DOCTYPE x SYSTEM "file:///etc/passwd"><Notification/>"#,
+        String(repeating: "<a>", count: 40) + String(repeating: "</a>", count: 40),
+        "<a><b></a></b>", "<a", "<a x=1/>", "\u{0}\u{1}<",
+    ])
+    func xmlRefused(text: String) {
+        #expect(throws: WireFormatError.self) { try XMLElementNode.parse(Array(text.utf8)) }
+    }
+
+    @Test("JSON: deep nesting, invalid input and huge numbers fail cleanly")
+    func jsonLimits() throws {
+        #expect(throws: WireFormatError.self) {
+            try JSONValue.parse(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))
+        }
+        for bad in ["", "{", "{\"a\"}", "[1,]", "tru", "\"\\x\"", "1 2", "{\"a\":1,}"] {
+            #expect(throws: WireFormatError.self, "\(bad)") { try JSONValue.parse(bad) }
+        }
+        #expect(try JSONValue.parse("1e400") == .number(.infinity))
+        #expect(try JSONValue.parse(#""\ud83d\ude00 é""#) == .string("😀 é"))
+        let invalidUTF8 = try JSONValue.parse([0x22, 0xFF, 0xFE, 0x22])
+        #expect(invalidUTF8.stringValue != nil)
+        #expect(try JSONValue.parse(#"{"b":[1,2.5,true,null],"a":"x"}"#).jsonText() == #"{"a":"x","b":[1,2.5,true,null]}"#)
+    }
+
+    @Test("Content-MD5: upper hex, lower hex, Base64 of hex, Base64 of digest; anything else mismatches")
+    func contentMD5() {
+        let body = Array("hello".utf8)
+        let hex = "5d41402abc4b2a76b9719d911017c592"
+        #expect(ContentMD5.hexUpper(body) == hex.uppercased())
+        #expect(ContentMD5.matches(header: hex.uppercased(), body: body))
+        #expect(ContentMD5.matches(header: hex, body: body))
+        #expect(ContentMD5.matches(header: Data(hex.utf8).base64EncodedString(), body: body))
+        #expect(ContentMD5.matches(header: "XUFAKrxLKna5cZ2REBfFkg==", body: body))
+        #expect(!ContentMD5.matches(header: hex, body: Array("hellO".utf8)))
+        #expect(!ContentMD5.matches(header: "", body: body))
+    }
+
+    @Test("certificate URLs: allowed", arguments: [
+        ("https://mnstest.oss-cn-hangzhou.aliyuncs.com/x509_public_certificate.pem", "https://mnstest.oss-cn-hangzhou.aliyuncs.com/x509_public_certificate.pem"),
+        ("http://mnstest.oss-cn-hangzhou.aliyuncs.com/x.pem", "https://mnstest.oss-cn-hangzhou.aliyuncs.com/x.pem"),
+        ("https://mns-cert.oss-cn-shanghai.aliyuncs.com/c.pem", "https://mns-cert.oss-cn-shanghai.aliyuncs.com/c.pem"),
+        ("https://MNSTEST.oss-cn-hangzhou.aliyuncs.com/c.pem", "https://MNSTEST.oss-cn-hangzhou.aliyuncs.com/c.pem"),
+        ("https://certs.example.com/c.pem", "https://certs.example.com/c.pem"),
+    ])
+    func allowed(url: String, fetched: String) throws {
+        #expect(try CertificateURLPolicy.mns(extraHosts: ["certs.example.com"]).check(url).get() == fetched)
+    }
+
+    @Test("certificate URLs: refused", arguments: [
+        "https://mnstest.oss-cn-hangzhou.aliyuncs.com.evil.com/c.pem",
+        "https://evil.com/mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+        "https://mnstest.oss-cn-hangzhou.aliyuncs.com:8443/c.pem",
+        "https://user@mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+        "ftp://mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+        "file:///etc/passwd",
+        "https://mns-cert.oss-cn-.aliyuncs.com/c.pem",
+        "https://mns-cert.oss-cn-sh/anghai.aliyuncs.com/c.pem",
+        "https://127.0.0.1/c.pem",
+        "not a url",
+    ])
+    func refused(url: String) {
+        #expect(throws: CertificateURLRejection.self) { try CertificateURLPolicy.mns(extraHosts: []).check(url).get() }
+    }
+
+    @Test("EventBridge certificate hosts")
+    func eventBridgeHosts() {
+        let policy = CertificateURLPolicy.eventBridge(extraHosts: [])
+        #expect((try? policy.check("https://cn-hangzhou-eventbridge.oss-accelerate.aliyuncs.com/c.pem").get()) != nil)
+        #expect((try? policy.check("https://cn-hangzhou-eventbridge.oss-cn-hangzhou.aliyuncs.com/c.pem").get()) != nil)
+        #expect((try? policy.check("https://cn-hangzhou-eventbridge.oss-cn-beijing.aliyuncs.com/c.pem").get()) == nil)
+        #expect((try? policy.check("https://mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem").get()) == nil)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import GatewayTestSupport
+import IMMNotify
+import Testing
+
+@Suite("MNS bodies, IMM envelopes and face-search content")
+struct WireFormatTests {
+    @Test("each fixture's format, task and status", arguments: [
+        ("succeeded-xml", MNSFormat.xml, "CreateFacesSearchingTask-0001", "Succeeded"),
+        ("succeeded-json", .json, "CreateFacesSearchingTask-0002", "Succeeded"),
+        ("succeeded-simplified", .simplified, "CreateFacesSearchingTask-0003", "Succeeded"),
+        ("failed-xml", .xml, "CreateFacesSearchingTask-0004", "Failed"),
+    ])
+    func fixtures(name: String, format: MNSFormat, taskId: String, status: String) throws {
+        let push = try MNSPush.parse(body: try Fixtures.request(name).body)
+        #expect(push.format == format)
+        let envelope = try IMMEnvelope.decode(message: push.message)
+        #expect(envelope.source == "acs.imm")
+        #expect(envelope.taskKind == "FacesSearching")
+        let content = IMMTaskContent(json: try #require(envelope.content))
+        #expect(content.taskId == taskId)
+        #expect(content.status == status)
+        if status == "Failed" {
+            #expect(content.code?.isEmpty == false)
+            #expect(content.message?.isEmpty == false)
+            #expect(content.faceResults == nil || content.faceResults?.isEmpty == true)
+        }
+    }
+
+    @Test("the XML fixture's results: one source, five faces, similarity descending, boundaries")
+    func faces() throws {
+        let push = try MNSPush.parse(body: try Fixtures.request("succeeded-xml").body)
+        #expect(push.messageId == "A3207B84B43A46AA9B5E05AC2A8B3540")
+        #expect(push.topicName == "imm-faces")
+        #expect(push.publishTime == "1795583320921")
+        let content = IMMTaskContent(json: try #require(try IMMEnvelope.decode(message: push.message).content))
+        let source = try #require(content.faceResults?.first)
+        #expect(source.sourceURI == "oss://photos-bucket/query/selfie.jpg")
+        #expect(source.faces.count == 5)
+        #expect(source.faces.map(\.similarity) == [0.99, 0.98, 0.97, 0.96, 0.95])
+        #expect(source.faces.first?.faceId == "dc9fd23f4e3e44d2a1f7bf70908b4e4f")
+        #expect(source.faces.first?.boundary == FaceBoundary(left: 10, top: 20, width: 120, height: 140))
+        #expect(content.startedAt == IMMTime.parse("2026-11-20T08:00:00.123Z"))
+        #expect(content.userData == #"{"album":"a1"}"#)
+    }
+
+    @Test("content as an object, Message as Base64, both decode")
+    func contentShapes() throws {
+        let object = try IMMEnvelope.decode(message: #"{"id":"e1","source":"acs.imm","content":{"TaskId":"T1","Status":"Running"}}"#)
+        #expect(IMMTaskContent(json: try #require(object.content)).taskId == "T1")
+        let base64 = Data(#"{"id":"e2","content":"{\"TaskId\":\"T2\"}"}"#.utf8).base64EncodedString()
+        let decoded = try IMMEnvelope.decode(message: base64)
+        #expect(decoded.id == "e2")
+        #expect(IMMTaskContent(json: try #require(decoded.content)).taskId == "T2")
+        #expect(throws: WireFormatError.self) { try IMMEnvelope.decode(message: "not json, not base64 !!") }
+    }
+
+    @Test("odd result shapes never throw: wrong types are converted or skipped")
+    func tolerantResults() throws {
+        let json = try JSONValue.parse(
+            #"{"TaskId":42,"Status":"Succeeded","SimilarFaces":[7,{"SimilarFaces":[{"URI":"oss://b/o","Similarity":"0.5","Boundary":{"Left":"3"}},"x"]},{"URI":"oss://b/q"}],"Extra":{"a":1}}"#)
+        let content = IMMTaskContent(json: json)
+        #expect(content.taskId == "42")
+        let results = try #require(content.faceResults)
+        #expect(results.count == 2)
+        #expect(results[0].faces.first?.similarity == 0.5)
+        #expect(results[0].faces.first?.boundary?.left == 3)
+        #expect(results[1].faces.isEmpty)
+        let other = IMMTaskContent(json: try JSONValue.parse(#"{"TaskId":"MC","TaskType":"MediaConvert"}"#))
+        #expect(other.faceResults == nil)
+        #expect(!other.isFaceSearch)
+    }
+
+    @Test("MNS bodies that are not MNS bodies are errors, not crashes", arguments: [
+        "", "   ", "hello", "[1,2]", "<Other/>", "<Notification><Message>x</Message>", "{\"a\":", "<Notification/>",
+    ])
+    func badBodies(body: String) {
+        #expect(throws: WireFormatError.self) { try MNSPush.parse(body: Array(body.utf8)) }
+    }
+
+    @Test("a CloudEvent with data as an object or an escaped string")
+    func cloudEvents() throws {
+        let object = try CloudEvent.parse(
+            body: Array(#"{"id":"c1","source":"acs.imm","type":"imm:Task:FacesSearching","aliyunpublishtime":"2026-11-20T16:00:01.500PRC","data":{"TaskId":"T"}}"#.utf8))
+        #expect(object.data?["TaskId"]?.stringValue == "T")
+        #expect(object.extensions["aliyunpublishtime"] == "2026-11-20T16:00:01.500PRC")
+        let string = try CloudEvent.parse(body: Array(#"{"id":"c2","source":"acs.imm","data":"{\"TaskId\":\"U\"}"}"#.utf8))
+        #expect(string.data?["TaskId"]?.stringValue == "U")
+        #expect(throws: WireFormatError.self) { try CloudEvent.parse(body: Array(#"{"source":"acs.imm"}"#.utf8)) }
+    }
+
+    @Test("IMM timestamps with 0–9 fractional digits and offsets", arguments: [
+        ("2023-01-04T13:17:00Z", 1_672_838_220.0),
+        ("2023-01-04T13:17:00.270Z", 1_672_838_220.27),
+        ("2023-01-04T13:17:00.270148Z", 1_672_838_220.270148),
+        ("2023-01-04T13:17:00.270148129+08:00", 1_672_809_420.270148129),
+        ("2023-01-04T13:17:00-05:30", 1_672_858_020.0),
+    ])
+    func times(text: String, expected: Double) throws {
+        let date = try #require(IMMTime.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - expected) < 0.000_01)
+    }
+
+    @Test("invalid timestamps are nil", arguments: ["", "2023-01-04", "2023-13-04T13:17:00Z", "2023-01-04T13:17:00.1234567890Z", "2023-01-04T13:17:00"])
+    func badTimes(text: String) { #expect(IMMTime.parse(text) == nil) }
+
+    @Test("HTTP dates round-trip")
+    func httpDates() throws {
+        #expect(HTTPDate.format(Fixtures.fixtureDate) == "Wed, 25 Nov 2026 05:00:00 GMT")
+        #expect(HTTPDate.parse("Wed, 29 Mar 2023 08:41:27 GMT") == Fixtures.realDate)
+        #expect(HTTPDate.parse("yesterday") == nil)
+    }
+
+    @Test("captured requests round-trip through the fixture format")
+    func capturedRoundTrip() throws {
+        let request = try Fixtures.request("succeeded-json")
+        #expect(try CapturedRequest.parse(request.serialized()) == request)
+        #expect(request.header("content-md5") == "4422097BFABB0395C909045AC988CA77")
+        #expect(throws: WireFormatError.self) { try CapturedRequest.parse(Array("POST /x HTTP/1.1\r\nNoColon\r\n\r\n".utf8)) }
+    }
+}

@@ -77,6 +77,25 @@ public struct VerificationSummary: Encodable, Sendable {
         case messageId = "message_id", eventId = "event_id", taskId = "task_id", decodeState = "decode_state"
     }
 
+    /// Encodes every key, with `null` for checks that were not reached, so scripts can rely on the shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(format, forKey: .format)
+        try container.encode(certificateURL, forKey: .certificateURL)
+        try container.encode(certificateURLAllowed, forKey: .certificateURLAllowed)
+        try container.encode(certificateFingerprint, forKey: .certificateFingerprint)
+        try container.encode(signatureValid, forKey: .signatureValid)
+        try container.encode(contentMD5Valid, forKey: .contentMD5Valid)
+        try container.encode(dateWithinWindow, forKey: .dateWithinWindow)
+        try container.encode(authentic, forKey: .authentic)
+        try container.encode(failure, forKey: .failure)
+        try container.encode(messageId, forKey: .messageId)
+        try container.encode(eventId, forKey: .eventId)
+        try container.encode(taskId, forKey: .taskId)
+        try container.encode(status, forKey: .status)
+        try container.encode(decodeState, forKey: .decodeState)
+    }
+
     /// One pretty-printed JSON object.
     public func jsonText() throws -> String {
         let encoder = JSONEncoder()

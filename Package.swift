@@ -88,7 +88,9 @@ let package = Package(
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayTestSupport"]),
         .testTarget(
             name: "GatewayStoreTests",
-            dependencies: ["GatewayStore", "GatewayCore", "GatewayTestSupport"]
+            dependencies: [
+                "GatewayStore", "GatewayCore", "GatewayTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "GatewayServerTests",
@@ -96,6 +98,7 @@ let package = Package(
                 "GatewayServer", "GatewayStore", "GatewayCore", "GatewayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

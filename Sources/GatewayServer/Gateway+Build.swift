@@ -68,8 +68,12 @@ public func buildGateway(
     let adminRouter = Router(context: BasicRequestContext.self)
     adminRouter.middlewares.add(JSONErrorMiddleware())
     adminRouter.middlewares.add(BearerTokenMiddleware(token: config.admin.token))
-    HealthController(reader: store).addRoutes(to: adminRouter)
-    EventsController(reader: store).addRoutes(to: adminRouter)
+    let adminRoutes = RouteTable(router: adminRouter)
+    HealthController(reader: store).addRoutes(to: adminRoutes)
+    EventsController(reader: store).addRoutes(to: adminRoutes)
+    SubmissionsController(store: store, clock: clock).addRoutes(to: adminRoutes)
+    TasksController(store: store).addRoutes(to: adminRoutes)
+    OpenAPIController().addRoutes(to: adminRoutes)
     let adminApplication = Application(
         router: adminRouter,
         configuration: .init(
@@ -80,8 +84,9 @@ public func buildGateway(
 
     return Gateway(
         config: config, store: store, ingestor: ingestor, ingestApplication: ingestApplication,
-        adminApplication: adminApplication, listeners: listeners,
-        services: [ingestApplication, adminApplication], logger: logger)
+        adminApplication: adminApplication, adminRoutes: adminRoutes.routes, listeners: listeners,
+        services: [TaskExpiryService(store: store, clock: clock, logger: logger), ingestApplication, adminApplication],
+        logger: logger)
 }
 
 /// Reads every pinned certificate file; a missing or unreadable file stops start-up with its path.

@@ -45,6 +45,21 @@ public enum IMMTime {
         return Date(timeIntervalSince1970: Double(seconds - offset) + fraction)
     }
 
+    /// Formats `date` as RFC 3339 UTC with milliseconds (`2026-11-25T05:00:00.123Z`), rounding to the
+    /// nearest millisecond so a parsed `.123` never prints as `.122`.
+    public static func format(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let days = Int((Double(ms) / 86_400_000).rounded(.down))
+        let msOfDay = Int(ms - Int64(days) * 86_400_000)
+        let (year, month, day) = HTTPDate.civilFromDays(days)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(msOfDay / 3_600_000, 2)):"
+            + "\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
+    }
+
     /// Parses epoch milliseconds given as a decimal string.
     public static func parseEpochMillis(_ text: String) -> Date? {
         guard let ms = Int64(text.trimmingSpaces()), ms >= 0, ms < 32_503_680_000_000 else { return nil }

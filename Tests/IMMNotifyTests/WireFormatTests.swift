@@ -119,3 +119,13 @@ struct WireFormatTests {
         #expect(throws: WireFormatError.self) { try CapturedRequest.parse(Array("POST /x HTTP/1.1\r\nNoColon\r\n\r\n".utf8)) }
     }
 }
+
+@Suite("RFC 3339 output")
+struct RFC3339FormatTests {
+    @Test("formatting rounds to the millisecond and round-trips", arguments: [
+        "2026-11-20T08:00:00.123Z", "1970-01-01T00:00:00.000Z", "2000-02-29T23:59:59.999Z", "2026-11-25T05:00:00.001Z",
+    ])
+    func roundTrip(text: String) throws {
+        #expect(IMMTime.format(try #require(IMMTime.parse(text))) == text)
+    }
+}

@@ -59,9 +59,50 @@ public struct Submission: Sendable, Equatable, Codable {
         self.deadline = deadline
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The JSON keys: IMM's casing for IMM's fields, lower case for the gateway's own.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case taskId = "TaskId", eventId = "EventId", requestId = "RequestId", projectName = "ProjectName"
         case datasetName = "DatasetName", sources = "Sources", maxResult = "MaxResult", userData = "UserData"
         case notification = "Notification", labels, deadline
+    }
+
+    /// Decodes a submission; `deadline` is RFC 3339.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        taskId = try container.decode(String.self, forKey: .taskId)
+        eventId = try container.decodeIfPresent(String.self, forKey: .eventId)
+        requestId = try container.decodeIfPresent(String.self, forKey: .requestId)
+        projectName = try container.decodeIfPresent(String.self, forKey: .projectName)
+        datasetName = try container.decodeIfPresent(String.self, forKey: .datasetName)
+        sources = try container.decodeIfPresent([Source].self, forKey: .sources)
+        maxResult = try container.decodeIfPresent(Int.self, forKey: .maxResult)
+        userData = try container.decodeIfPresent(String.self, forKey: .userData)
+        notification = try container.decodeIfPresent(JSONValue.self, forKey: .notification)
+        labels = try container.decodeIfPresent([String: String].self, forKey: .labels)
+        if let text = try container.decodeIfPresent(String.self, forKey: .deadline) {
+            guard let date = IMMTime.parse(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .deadline, in: container, debugDescription: "deadline must be an RFC 3339 timestamp")
+            }
+            deadline = date
+        } else {
+            deadline = nil
+        }
+    }
+
+    /// Encodes a submission; `deadline` as RFC 3339 UTC.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(taskId, forKey: .taskId)
+        try container.encodeIfPresent(eventId, forKey: .eventId)
+        try container.encodeIfPresent(requestId, forKey: .requestId)
+        try container.encodeIfPresent(projectName, forKey: .projectName)
+        try container.encodeIfPresent(datasetName, forKey: .datasetName)
+        try container.encodeIfPresent(sources, forKey: .sources)
+        try container.encodeIfPresent(maxResult, forKey: .maxResult)
+        try container.encodeIfPresent(userData, forKey: .userData)
+        try container.encodeIfPresent(notification, forKey: .notification)
+        try container.encodeIfPresent(labels, forKey: .labels)
+        try container.encodeIfPresent(deadline.map(RFC3339.format), forKey: .deadline)
     }
 }

@@ -32,7 +32,7 @@ struct EventDTO: Encodable {
     init(_ event: StoredEvent, detail: Bool) {
         let decoded = event.decoded
         id = event.id
-        receivedAt = Timestamp.format(event.receivedAt)
+        receivedAt = RFC3339.format(event.receivedAt)
         channel = event.channel.rawValue
         format = event.evidence.format
         mnsMessageId = event.mnsMessageId
@@ -49,7 +49,7 @@ struct EventDTO: Encodable {
         decodeState = decoded.state.rawValue
         decodeError = decoded.decodeError
         duplicateCount = event.duplicateCount
-        lastDuplicateAt = event.lastDuplicateAt.map(Timestamp.format)
+        lastDuplicateAt = event.lastDuplicateAt.map(RFC3339.format)
         evidence = event.evidence
         if detail {
             task = decoded.content.map(IMMTaskContentDTO.init)
@@ -75,18 +75,18 @@ struct IMMTaskContentDTO: Encodable {
     init(_ content: IMMTaskContent) { self.content = content }
 
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encodeIfPresent(content.taskId, forKey: Key("task_id"))
-        try container.encodeIfPresent(content.taskType, forKey: Key("task_type"))
-        try container.encodeIfPresent(content.status, forKey: Key("status"))
-        try container.encodeIfPresent(content.code, forKey: Key("code"))
-        try container.encodeIfPresent(content.message, forKey: Key("message"))
-        try container.encodeIfPresent(content.projectName, forKey: Key("project"))
-        try container.encodeIfPresent(content.datasetName, forKey: Key("dataset"))
-        try container.encodeIfPresent(content.requestId, forKey: Key("request_id"))
-        try container.encodeIfPresent(content.startTime, forKey: Key("start_time"))
-        try container.encodeIfPresent(content.endTime, forKey: Key("end_time"))
-        try container.encodeIfPresent(content.userData, forKey: Key("user_data"))
+        var container = encoder.container(keyedBy: DynamicKey.self)
+        try container.encodeIfPresent(content.taskId, forKey: DynamicKey("task_id"))
+        try container.encodeIfPresent(content.taskType, forKey: DynamicKey("task_type"))
+        try container.encodeIfPresent(content.status, forKey: DynamicKey("status"))
+        try container.encodeIfPresent(content.code, forKey: DynamicKey("code"))
+        try container.encodeIfPresent(content.message, forKey: DynamicKey("message"))
+        try container.encodeIfPresent(content.projectName, forKey: DynamicKey("project"))
+        try container.encodeIfPresent(content.datasetName, forKey: DynamicKey("dataset"))
+        try container.encodeIfPresent(content.requestId, forKey: DynamicKey("request_id"))
+        try container.encodeIfPresent(content.startTime, forKey: DynamicKey("start_time"))
+        try container.encodeIfPresent(content.endTime, forKey: DynamicKey("end_time"))
+        try container.encodeIfPresent(content.userData, forKey: DynamicKey("user_data"))
         if let results = content.faceResults {
             let sources = results.map { source in
                 SourceDTO(
@@ -97,17 +97,10 @@ struct IMMTaskContentDTO: Encodable {
                             boundary: face.boundary)
                     })
             }
-            try container.encode(sources, forKey: Key("results"))
+            try container.encode(sources, forKey: DynamicKey("results"))
         }
     }
 
-    struct Key: CodingKey {
-        let stringValue: String
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
-    }
 
     struct SourceDTO: Encodable {
         let sourceURI: String?
@@ -174,7 +167,7 @@ struct RejectionDTO: Encodable {
     init(_ rejection: StoredRejection) {
         let record = rejection.record
         id = rejection.id
-        receivedAt = Timestamp.format(record.receivedAt)
+        receivedAt = RFC3339.format(record.receivedAt)
         channel = record.channel.rawValue
         httpStatus = record.httpStatus
         reason = record.reason

@@ -9,28 +9,10 @@ public struct EventsController<Context: RequestContext>: Sendable {
     public init(reader: any EventReader) { self.reader = reader }
 
     /// Registers the routes.
-    public func addRoutes(to router: Router<Context>) {
-        router.get("/v1/events", use: listEvents)
-        router.get("/v1/events/:id", use: showEvent)
-        router.get("/v1/rejections", use: listRejections)
-    }
-
-    struct EventList: Encodable {
-        let events: [EventDTO]
-        let nextCursor: String?
-        enum CodingKeys: String, CodingKey {
-            case events
-            case nextCursor = "next_cursor"
-        }
-    }
-
-    struct RejectionList: Encodable {
-        let rejections: [RejectionDTO]
-        let nextCursor: String?
-        enum CodingKeys: String, CodingKey {
-            case rejections
-            case nextCursor = "next_cursor"
-        }
+    public func addRoutes(to routes: RouteTable<Context>) {
+        routes.on(.get, "/v1/events", use: listEvents)
+        routes.on(.get, "/v1/events/:id", use: showEvent)
+        routes.on(.get, "/v1/rejections", use: listRejections)
     }
 
     /// Lists events newest first.
@@ -38,7 +20,7 @@ public struct EventsController<Context: RequestContext>: Sendable {
         let query = try QueryParameters(request, allowed: ["limit", "cursor"])
         let page = try await reader.events(limit: try query.limit(), before: try query.cursor())
         return try JSONResponse.make(
-            EventList(events: page.items.map { EventDTO($0, detail: false) }, nextCursor: page.nextCursor.map(Cursor.encode)))
+            PageResponse("events", page.items.map { EventDTO($0, detail: false) }, nextCursor: page.nextCursor))
     }
 
     /// Shows one event with its parsed form and raw request.
@@ -57,7 +39,6 @@ public struct EventsController<Context: RequestContext>: Sendable {
         let query = try QueryParameters(request, allowed: ["limit", "cursor"])
         let page = try await reader.rejections(limit: try query.limit(), before: try query.cursor())
         return try JSONResponse.make(
-            RejectionList(
-                rejections: page.items.map(RejectionDTO.init), nextCursor: page.nextCursor.map(Cursor.encode)))
+            PageResponse("rejections", page.items.map(RejectionDTO.init), nextCursor: page.nextCursor))
     }
 }

@@ -9,8 +9,8 @@ public struct HealthController<Context: RequestContext>: Sendable {
     public init(reader: any EventReader) { self.reader = reader }
 
     /// Registers the route.
-    public func addRoutes(to router: Router<Context>) {
-        router.get("/healthz", use: health)
+    public func addRoutes(to routes: RouteTable<Context>) {
+        routes.on(.get, "/healthz", use: health)
     }
 
     struct Health: Encodable {

@@ -12,6 +12,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public let message: String
     /// Extra response headers.
     public var headers: HTTPFields = [:]
+    /// The request field at fault, for validation errors.
+    public var field: String?
 
     /// Creates an error.
     public init(_ status: HTTPResponse.Status, code: String, message: String) {
@@ -33,12 +35,13 @@ public struct APIError: HTTPResponseError, Sendable {
             struct Detail: Encodable {
                 let code: String
                 let message: String
+                let field: String?
             }
             let error: Detail
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(Envelope(error: .init(code: code, message: message)))) ?? Data())
+        return Array((try? encoder.encode(Envelope(error: .init(code: code, message: message, field: field)))) ?? Data())
     }
 
     /// 400 with code `invalid_request`.

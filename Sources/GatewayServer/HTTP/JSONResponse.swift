@@ -12,10 +12,3 @@ enum JSONResponse {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
-
-/// RFC 3339 UTC timestamps with milliseconds, the form every API time uses.
-enum Timestamp {
-    static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
-    }
-}

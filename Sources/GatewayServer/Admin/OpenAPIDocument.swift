@@ -1,0 +1,251 @@
+/// The OpenAPI 3.1 document of the admin API, served at `GET /v1/openapi.yaml`. A test checks that
+/// every route the admin listener registers appears here with its method.
+enum OpenAPIDocument {
+    static let yaml = #"""
+openapi: 3.1.0
+info:
+  title: IMM Gateway admin API
+  version: "1"
+  description: |
+    Local admin API of IMM Gateway (default listener 127.0.0.1:8081). When admin.token is set, every
+    route except /healthz requires "Authorization: Bearer <token>". Errors are
+    {"error":{"code","message"[,"field"]}}; unknown query parameters are rejected with 400.
+    Lists are newest first and paginated with an opaque cursor (next_cursor).
+servers:
+  - url: http://127.0.0.1:8081
+security:
+  - bearer: []
+components:
+  securitySchemes:
+    bearer: { type: http, scheme: bearer }
+  parameters:
+    limit: { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 500, default: 50 } }
+    cursor: { name: cursor, in: query, description: next_cursor of the previous page, schema: { type: string } }
+    taskId: { name: taskId, in: path, required: true, schema: { type: string } }
+  responses:
+    Error:
+      description: An error
+      content:
+        application/json:
+          schema: { $ref: "#/components/schemas/Error" }
+  schemas:
+    Error:
+      type: object
+      required: [error]
+      properties:
+        error:
+          type: object
+          required: [code, message]
+          properties:
+            code: { type: string }
+            message: { type: string }
+            field: { type: [string, "null"] }
+    Boundary:
+      type: object
+      properties: { left: { type: [integer, "null"] }, top: { type: [integer, "null"] }, width: { type: [integer, "null"] }, height: { type: [integer, "null"] } }
+    Face:
+      type: object
+      properties:
+        task_id: { type: string }
+        source_index: { type: integer, description: position of the query image in Sources }
+        source_uri: { type: [string, "null"] }
+        rank: { type: integer, description: 1 = most similar }
+        uri: { type: [string, "null"] }
+        face_id: { type: [string, "null"] }
+        similarity: { type: [number, "null"] }
+        boundary: { oneOf: [{ $ref: "#/components/schemas/Boundary" }, { type: "null" }] }
+    Submission:
+      type: object
+      description: A CreateFacesSearchingTask call, in IMM's casing, plus the gateway's labels and deadline.
+      required: [TaskId]
+      additionalProperties: false
+      properties:
+        TaskId: { type: string, maxLength: 256 }
+        EventId: { type: string }
+        RequestId: { type: string }
+        ProjectName: { type: string }
+        DatasetName: { type: string }
+        Sources: { type: array, items: { type: object, required: [URI], properties: { URI: { type: string, pattern: "^oss://[a-z0-9-]{3,63}/.+" } } } }
+        MaxResult: { type: integer, minimum: 0, maximum: 100 }
+        UserData: { type: string, description: at most 2048 bytes }
+        Notification: { type: object }
+        labels: { type: object, additionalProperties: { type: string } }
+        deadline: { type: string, format: date-time, description: "default: 7 days after recording" }
+    Task:
+      type: object
+      properties:
+        task_id: { type: string }
+        state: { type: string, enum: [submitted, running, succeeded, failed, expired, unmatched] }
+        imm_status: { type: [string, "null"], enum: [Running, Succeeded, Failed, null] }
+        has_submission: { type: boolean }
+        project: { type: [string, "null"] }
+        dataset: { type: [string, "null"] }
+        code: { type: [string, "null"] }
+        message: { type: [string, "null"] }
+        submitted_at: { type: [string, "null"], format: date-time }
+        started_at: { type: [string, "null"], format: date-time }
+        ended_at: { type: [string, "null"], format: date-time }
+        first_notified_at: { type: [string, "null"], format: date-time }
+        last_event_at: { type: [string, "null"], format: date-time }
+        deadline: { type: [string, "null"], format: date-time }
+        created_at: { type: string, format: date-time }
+        labels: { type: object, additionalProperties: { type: string } }
+        result_event_id: { type: [integer, "null"] }
+    TaskDetail:
+      allOf:
+        - $ref: "#/components/schemas/Task"
+        - type: object
+          properties:
+            submission: { oneOf: [{ $ref: "#/components/schemas/Submission" }, { type: "null" }] }
+            faces: { type: array, items: { $ref: "#/components/schemas/Face" } }
+            events: { type: array, items: { $ref: "#/components/schemas/Event" } }
+            deliveries: { type: array, items: { type: object } }
+    RawRequest:
+      type: object
+      properties:
+        method: { type: string }
+        target: { type: string }
+        headers: { type: array, items: { type: object, properties: { name: { type: string }, value: { type: string } } } }
+        body: { type: string }
+        body_encoding: { type: string, enum: [utf8, base64] }
+        body_size: { type: integer }
+        body_truncated: { type: boolean }
+    Event:
+      type: object
+      properties:
+        id: { type: integer }
+        received_at: { type: string, format: date-time }
+        channel: { type: string, enum: [mns, eventbridge] }
+        format: { type: string, enum: [xml, json, simplified, cloudevents] }
+        mns_message_id: { type: [string, "null"] }
+        source: { type: [string, "null"] }
+        message_id: { type: [string, "null"] }
+        type: { type: [string, "null"] }
+        subject: { type: [string, "null"] }
+        event_time: { type: [string, "null"] }
+        task_id: { type: [string, "null"] }
+        task_type: { type: [string, "null"] }
+        status: { type: [string, "null"] }
+        project: { type: [string, "null"] }
+        dataset: { type: [string, "null"] }
+        decode_state: { type: string, enum: [decoded, generic, undecodable] }
+        decode_error: { type: [string, "null"] }
+        duplicate_count: { type: integer }
+        last_duplicate_at: { type: [string, "null"], format: date-time }
+        evidence: { type: object }
+        task: { type: object, description: detail only; typed content with normalized results }
+        content: { description: detail only; the content as received }
+        raw_request: { $ref: "#/components/schemas/RawRequest" }
+    Rejection:
+      type: object
+      properties:
+        id: { type: integer }
+        received_at: { type: string, format: date-time }
+        channel: { type: string }
+        http_status: { type: integer }
+        reason: { type: string }
+        message: { type: string }
+        raw_request: { $ref: "#/components/schemas/RawRequest" }
+paths:
+  /healthz:
+    get:
+      summary: Liveness and database reachability (no token needed)
+      security: []
+      responses:
+        "200": { description: OK, content: { application/json: { schema: { type: object, properties: { status: { type: string }, database: { type: string } } } } } }
+        "503": { $ref: "#/components/responses/Error" }
+  /v1/openapi.yaml:
+    get:
+      summary: This document
+      responses:
+        "200": { description: OpenAPI 3.1 YAML, content: { application/yaml: {} } }
+  /v1/events:
+    get:
+      summary: Stored notifications, newest first
+      parameters: [{ $ref: "#/components/parameters/limit" }, { $ref: "#/components/parameters/cursor" }]
+      responses:
+        "200": { description: A page, content: { application/json: { schema: { type: object, properties: { events: { type: array, items: { $ref: "#/components/schemas/Event" } }, next_cursor: { type: [string, "null"] } } } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+  /v1/events/{id}:
+    get:
+      summary: One stored notification with its parsed form and raw request
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses:
+        "200": { description: The event, content: { application/json: { schema: { $ref: "#/components/schemas/Event" } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/rejections:
+    get:
+      summary: Refused requests, newest first
+      parameters: [{ $ref: "#/components/parameters/limit" }, { $ref: "#/components/parameters/cursor" }]
+      responses:
+        "200": { description: A page, content: { application/json: { schema: { type: object, properties: { rejections: { type: array, items: { $ref: "#/components/schemas/Rejection" } }, next_cursor: { type: [string, "null"] } } } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+  /v1/submissions:
+    post:
+      summary: Record a CreateFacesSearchingTask call (idempotent on TaskId)
+      requestBody:
+        required: true
+        content: { application/json: { schema: { $ref: "#/components/schemas/Submission" } } }
+      responses:
+        "201": { description: Recorded, content: { application/json: { schema: { $ref: "#/components/schemas/TaskDetail" } } } }
+        "200": { description: The same submission was already recorded, content: { application/json: { schema: { $ref: "#/components/schemas/TaskDetail" } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+  /v1/submissions/{taskId}:
+    get:
+      summary: The recorded submission
+      parameters: [{ $ref: "#/components/parameters/taskId" }]
+      responses:
+        "200": { description: The submission, content: { application/json: { schema: { $ref: "#/components/schemas/Submission" } } } }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/tasks:
+    get:
+      summary: Tasks, newest first
+      parameters:
+        - { name: status, in: query, schema: { type: string, enum: [submitted, running, succeeded, failed, expired, unmatched] } }
+        - { name: project, in: query, schema: { type: string } }
+        - { name: dataset, in: query, schema: { type: string } }
+        - { name: label, in: query, description: key=value, schema: { type: string } }
+        - { name: since, in: query, description: first seen at or after, schema: { type: string, format: date-time } }
+        - { name: until, in: query, description: first seen before, schema: { type: string, format: date-time } }
+        - { $ref: "#/components/parameters/limit" }
+        - { $ref: "#/components/parameters/cursor" }
+      responses:
+        "200": { description: A page, content: { application/json: { schema: { type: object, properties: { tasks: { type: array, items: { $ref: "#/components/schemas/Task" } }, next_cursor: { type: [string, "null"] } } } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+  /v1/tasks/{taskId}:
+    get:
+      summary: One task with its submission, faces, events and deliveries
+      parameters: [{ $ref: "#/components/parameters/taskId" }]
+      responses:
+        "200": { description: The task, content: { application/json: { schema: { $ref: "#/components/schemas/TaskDetail" } } } }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/tasks/{taskId}/faces:
+    get:
+      summary: A task's normalized faces, by source and rank
+      parameters: [{ $ref: "#/components/parameters/taskId" }]
+      responses:
+        "200": { description: The faces, content: { application/json: { schema: { type: object, properties: { faces: { type: array, items: { $ref: "#/components/schemas/Face" } } } } } } }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/faces:
+    get:
+      summary: Which tasks matched an image
+      parameters:
+        - { name: uri, in: query, required: true, schema: { type: string } }
+        - { $ref: "#/components/parameters/limit" }
+        - { $ref: "#/components/parameters/cursor" }
+      responses:
+        "200": { description: A page, content: { application/json: { schema: { type: object, properties: { faces: { type: array, items: { $ref: "#/components/schemas/Face" } }, next_cursor: { type: [string, "null"] } } } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+"""#
+}

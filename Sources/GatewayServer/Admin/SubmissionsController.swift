@@ -1,0 +1,110 @@
+import Foundation
+import GatewayCore
+import HTTPTypes
+import Hummingbird
+import IMMNotify
+
+/// `POST /v1/submissions` and `GET /v1/submissions/{taskId}`: recording the `CreateFacesSearchingTask`
+/// calls that notifications are joined to.
+public struct SubmissionsController<Context: RequestContext>: Sendable {
+    let store: any TaskStore
+    let clock: any WallClock
+
+    /// The largest submission body accepted.
+    static var maxBodyBytes: Int { 256 * 1024 }
+
+    /// Creates the controller.
+    public init(store: any TaskStore, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Registers the routes.
+    public func addRoutes(to routes: RouteTable<Context>) {
+        routes.on(.post, "/v1/submissions", use: create)
+        routes.on(.get, "/v1/submissions/:taskId", use: show)
+    }
+
+    /// Records a submission: 201 when new, 200 when the same one was recorded before, 409 when a
+    /// different one was, 400 naming the field when invalid.
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        let body = try await request.body.collect(upTo: Self.maxBodyBytes)
+        let submission = try Self.decode(Array(body.readableBytesView))
+        let outcome: SubmissionOutcome
+        do {
+            outcome = try await store.recordSubmission(submission, at: clock.now())
+        } catch let error as SubmissionError {
+            var apiError = APIError(
+                error.code == .conflict ? .conflict : .badRequest, code: error.code.rawValue, message: error.message)
+            apiError.field = error.field
+            throw apiError
+        }
+        guard let detail = try await store.detail(taskId: submission.taskId) else {
+            throw APIError(.internalServerError, code: "internal_error", message: "submission not readable after commit")
+        }
+        return try JSONResponse.make(detail, status: outcome == .created ? .created : .ok)
+    }
+
+    /// Shows the recorded submission, in IMM's casing.
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        let taskId = context.parameters.get("taskId") ?? ""
+        guard let submission = try await store.submission(taskId: taskId) else {
+            throw APIError.notFound("no submission for TaskId \(taskId)")
+        }
+        return try JSONResponse.make(submission)
+    }
+
+    /// Parses a submission body strictly: a JSON object with known keys of the right types.
+    static func decode(_ bytes: [UInt8]) throws -> Submission {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes)
+        } catch {
+            throw APIError.badRequest("body is not JSON: \(error)", code: "invalid_json")
+        }
+        guard let members = value.objectValue else {
+            throw APIError.badRequest("body must be a JSON object", code: "invalid_json")
+        }
+        let known = Set(Submission.CodingKeys.allCases.map(\.rawValue))
+        if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
+            var error = APIError.badRequest(
+                "unknown field '\(unknown)'; known fields: \(known.sorted().joined(separator: ", "))",
+                code: "invalid_submission")
+            error.field = unknown
+            throw error
+        }
+        do {
+            return try JSONDecoder().decode(Submission.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            let (field, message) = describe(error)
+            var apiError = APIError.badRequest("\(field): \(message)", code: "invalid_submission")
+            apiError.field = field
+            throw apiError
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> (String, String) {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: ".")).replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return (path(context.codingPath + [key]), "is required")
+        case .typeMismatch(let type, let context): return (path(context.codingPath), "must be \(Self.name(type))")
+        case .valueNotFound(let type, let context): return (path(context.codingPath), "must be \(Self.name(type))")
+        case .dataCorrupted(let context): return (path(context.codingPath), context.debugDescription)
+        @unknown default: return ("body", "\(error)")
+        }
+    }
+
+    private static func name(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type: "an integer"
+        case is [String: String].Type: "an object of strings"
+        default: "\(type)"
+        }
+    }
+}

@@ -10,24 +10,6 @@ import Testing
 
 @Suite("End to end: real listeners, real HTTP client, real SQLite file")
 struct EndToEndTests {
-    /// Runs `gateway` on loopback ports, hands the ports to `body`, then shuts it down.
-    private func running(
-        _ gateway: Gateway, _ body: (_ ingest: Int, _ admin: Int) async throws -> Void
-    ) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await gateway.run(signals: []) }
-            let ingest = await gateway.listeners.port("ingest")
-            let admin = await gateway.listeners.port("admin")
-            do {
-                try await body(ingest, admin)
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
-        }
-    }
-
     private func post(_ request: CapturedRequest, port: Int) async throws -> (UInt, [UInt8]) {
         var outgoing = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(request.target)")
         outgoing.method = .POST
@@ -53,7 +35,7 @@ struct EndToEndTests {
         config.mns.fetchCertificates = true
         let fetcher = CountingCertificateFetcher(served: [Fixtures.testCertificateURL: try Fixtures.testCertificatePEM()])
         let first = try await TestGateway.make(config, overrides: .init(certificateFetcher: fetcher))
-        try await running(first) { ingest, admin in
+        try await first.running { ingest, admin in
             let (status, _) = try await post(try Fixtures.request("succeeded-xml"), port: ingest)
             #expect(status == 204)
             let (duplicate, _) = try await post(try Fixtures.request("succeeded-xml"), port: ingest)
@@ -70,7 +52,7 @@ struct EndToEndTests {
         // Second process: nothing can be fetched now, so verification must use the stored certificate.
         let offline = CountingCertificateFetcher()
         let second = try await TestGateway.make(config, overrides: .init(certificateFetcher: offline))
-        try await running(second) { ingest, admin in
+        try await second.running { ingest, admin in
             let (status, _) = try await post(try Fixtures.request("succeeded-json"), port: ingest)
             #expect(status == 204)
             let events = try await get("/v1/events", port: admin)
@@ -94,7 +76,7 @@ struct EndToEndTests {
                 date: Fixtures.fixtureDate, signingKey: key
             ).build()
         }
-        try await running(gateway) { ingest, _ in
+        try await gateway.running { ingest, _ in
             let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
                 for push in pushes { group.addTask { try await post(push, port: ingest).0 } }
                 return try await group.reduce(into: [UInt]()) { $0.append($1) }

@@ -5,7 +5,7 @@ import NIOCore
 /// Fetches signing certificates over HTTPS with no redirects, a short timeout and a size cap. It is
 /// only ever handed URLs the allow-list accepted (and upgraded to https). Fetches are rare (once per
 /// certificate URL, then memory and the database answer), so each uses its own short-lived client
-/// and nothing outlives the request.
+/// (`OneShotHTTP`) and nothing outlives the request.
 public struct HTTPCertificateFetcher: CertificateFetcher {
     let timeout: TimeAmount
     let maxBytes: Int
@@ -21,26 +21,10 @@ public struct HTTPCertificateFetcher: CertificateFetcher {
         guard url.lowercased().hasPrefix("https://") else {
             throw CertificateFetchError("refusing to fetch a certificate over a non-https URL: \(url)")
         }
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: timeout, read: timeout))
-        configuration.httpVersion = .http1Only
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        do {
-            let bytes = try await get(url, client: client)
-            try await client.shutdown()
-            return bytes
-        } catch {
-            try? await client.shutdown()
-            throw error
+        let reply = try await OneShotHTTP.execute(HTTPClientRequest(url: url), timeout: timeout, maxBytes: maxBytes)
+        guard reply.status == 200 else {
+            throw CertificateFetchError("certificate URL \(url) answered HTTP \(reply.status)")
         }
-    }
-
-    private func get(_ url: String, client: HTTPClient) async throws -> [UInt8] {
-        let response = try await client.execute(HTTPClientRequest(url: url), timeout: timeout)
-        guard response.status == .ok else {
-            throw CertificateFetchError("certificate URL \(url) answered HTTP \(response.status.code)")
-        }
-        let body = try await response.body.collect(upTo: maxBytes)
-        return Array(body.readableBytesView)
+        return reply.body
     }
 }

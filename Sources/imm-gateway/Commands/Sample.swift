@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import GatewayServer
 import IMMNotify
 import NIOCore
 
@@ -64,12 +65,17 @@ struct Sample: AsyncParsableCommand {
             outgoing.headers.add(name: header.name, value: header.value)
         }
         outgoing.body = .bytes(ByteBuffer(bytes: request.body))
-        let response = try await HTTPClient.shared.execute(outgoing, timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        let text = String(buffer: body)
-        Swift.print("HTTP \(response.status.code)\(text.isEmpty ? "" : " \(text)")")
-        if let eventId = response.headers.first(name: "x-imm-gateway-event-id") { Swift.print("event id: \(eventId)") }
-        if !(200..<300).contains(Int(response.status.code)) { throw ExitCode(1) }
+        let reply: OneShotHTTP.Reply
+        do {
+            reply = try await OneShotHTTP.execute(outgoing, timeout: .seconds(10), maxBytes: 1 << 20)
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot reach \(url): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let text = String(decoding: reply.body, as: UTF8.self)
+        Swift.print("HTTP \(reply.status)\(text.isEmpty ? "" : " \(text)")")
+        if let eventId = reply.headers["x-imm-gateway-event-id"] { Swift.print("event id: \(eventId)") }
+        if !(200..<300).contains(Int(reply.status)) { throw ExitCode(1) }
     }
 
     private func curlLine(_ request: CapturedRequest, url: String) -> String {

@@ -1,0 +1,89 @@
+import IMMNotify
+
+/// Human renderings of admin API responses for the CLI (`--json` prints the response itself).
+public enum AdminRendering {
+    static func text(_ value: JSONValue?) -> String {
+        switch value {
+        case nil, .null?: "-"
+        case .string(let text)?: text.isEmpty ? "-" : text
+        case let other?: other.stringValue ?? other.jsonText()
+        }
+    }
+
+    /// `tasks list`.
+    public static func taskList(_ body: JSONValue) -> String {
+        let rows = (body["tasks"]?.arrayValue ?? []).map { task in
+            ["task_id", "state", "project", "dataset", "created_at", "last_event_at"].map { text(task[$0]) }
+        }
+        return TextTable.render(headers: ["TASK ID", "STATE", "PROJECT", "DATASET", "CREATED", "LAST EVENT"], rows: rows)
+            + footer(body)
+    }
+
+    /// `tasks show`.
+    public static func task(_ body: JSONValue) -> String {
+        var lines = [
+            "task id          \(text(body["task_id"]))", "state            \(text(body["state"]))",
+            "IMM status       \(text(body["imm_status"]))", "project          \(text(body["project"]))",
+            "dataset          \(text(body["dataset"]))", "submitted        \(text(body["submitted_at"]))",
+            "IMM start / end  \(text(body["started_at"])) / \(text(body["ended_at"]))",
+            "first notified   \(text(body["first_notified_at"]))", "last event       \(text(body["last_event_at"]))",
+            "deadline         \(text(body["deadline"]))",
+        ]
+        if body["code"] != nil && body["code"] != .null {
+            lines.append("error            \(text(body["code"])): \(text(body["message"]))")
+        }
+        let labels = (body["labels"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\(text($0.value))" }
+        lines.append("labels           \(labels.isEmpty ? "-" : labels.joined(separator: ", "))")
+        let faces = (body["faces"]?.arrayValue ?? []).map { face in
+            [text(face["source_index"]), text(face["rank"]), text(face["similarity"]), text(face["uri"]), text(face["face_id"])]
+        }
+        lines.append("")
+        lines.append("faces (\(faces.count))")
+        if !faces.isEmpty {
+            lines.append(TextTable.render(headers: ["SOURCE", "RANK", "SIMILARITY", "URI", "FACE ID"], rows: faces))
+        }
+        let events = body["events"]?.arrayValue ?? []
+        lines.append("")
+        lines.append("events (\(events.count))")
+        if !events.isEmpty { lines.append(eventRows(events)) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `events list`.
+    public static func eventList(_ body: JSONValue) -> String {
+        eventRows(body["events"]?.arrayValue ?? []) + footer(body)
+    }
+
+    /// `events show`.
+    public static func event(_ body: JSONValue) -> String {
+        var lines = [
+            "id               \(text(body["id"]))", "received         \(text(body["received_at"]))",
+            "channel / format \(text(body["channel"])) / \(text(body["format"]))",
+            "MNS message id   \(text(body["mns_message_id"]))", "message id       \(text(body["message_id"]))",
+            "type             \(text(body["type"]))", "task id          \(text(body["task_id"]))",
+            "status           \(text(body["status"]))", "decode state     \(text(body["decode_state"]))",
+            "duplicates       \(text(body["duplicate_count"]))",
+            "verified by      \(text(body["evidence"]?["method"])) \(text(body["evidence"]?["certificate_url"]))",
+        ]
+        if let raw = body["raw_request"] {
+            lines.append("")
+            lines.append("\(text(raw["method"])) \(text(raw["target"]))")
+            for header in raw["headers"]?.arrayValue ?? [] { lines.append("\(text(header["name"])): \(text(header["value"]))") }
+            lines.append("")
+            lines.append(text(raw["body"]))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func eventRows(_ events: [JSONValue]) -> String {
+        let rows = events.map { event in
+            ["id", "received_at", "channel", "format", "task_id", "status", "decode_state"].map { text(event[$0]) }
+        }
+        return TextTable.render(headers: ["ID", "RECEIVED", "CHANNEL", "FORMAT", "TASK ID", "STATUS", "DECODED"], rows: rows)
+    }
+
+    static func footer(_ body: JSONValue) -> String {
+        guard let cursor = body["next_cursor"]?.stringValue else { return "" }
+        return "\n(more: --cursor \(cursor))"
+    }
+}

@@ -13,11 +13,21 @@ public struct GatewayOverrides: Sendable {
     public var ingestStore: (any IngestStore)?
     /// Replaces the HTTPS certificate fetcher.
     public var certificateFetcher: (any CertificateFetcher)?
+    /// Replaces the outbound webhook transport.
+    public var webhookTransport: (any WebhookTransport)?
+    /// Adjusts the dispatcher's settings (tests shorten timings).
+    public var dispatcherSettings: (@Sendable (inout DeliveryDispatcher.Settings) -> Void)?
 
     /// No overrides.
-    public init(ingestStore: (any IngestStore)? = nil, certificateFetcher: (any CertificateFetcher)? = nil) {
+    public init(
+        ingestStore: (any IngestStore)? = nil, certificateFetcher: (any CertificateFetcher)? = nil,
+        webhookTransport: (any WebhookTransport)? = nil,
+        dispatcherSettings: (@Sendable (inout DeliveryDispatcher.Settings) -> Void)? = nil
+    ) {
         self.ingestStore = ingestStore
         self.certificateFetcher = certificateFetcher
+        self.webhookTransport = webhookTransport
+        self.dispatcherSettings = dispatcherSettings
     }
 }
 
@@ -50,6 +60,19 @@ public func buildGateway(
         certificates: certificates, committer: committer, clock: clock,
         rejectionBodyLimit: config.ingest.rejectionBodyBytes, logger: logger)
 
+    try await applyConfiguredHooks(config.hooks, store: store, at: clock.now())
+    let policy = NetworkPolicy(
+        allowPrivateNetworks: config.delivery.allowPrivateNetworks,
+        allowedCIDRs: config.delivery.allowedCIDRs.compactMap(CIDR.init))
+    let transport = overrides.webhookTransport ?? HTTPWebhookTransport(policy: policy)
+    var settings = DeliveryDispatcher.Settings()
+    settings.retry = RetryPolicy(schedule: config.delivery.retrySchedule)
+    settings.maxInFlight = config.delivery.maxInFlight
+    settings.autoDisableAfter = TimeInterval(config.delivery.autoDisableAfterSeconds)
+    overrides.dispatcherSettings?(&settings)
+    let dispatcher = DeliveryDispatcher(
+        store: store, transport: transport, clock: clock, settings: settings, logger: logger)
+
     let listeners = BoundListeners()
     let ingestRouter = Router(context: BasicRequestContext.self)
     ingestRouter.middlewares.add(JSONErrorMiddleware())
@@ -73,6 +96,8 @@ public func buildGateway(
     EventsController(reader: store).addRoutes(to: adminRoutes)
     SubmissionsController(store: store, clock: clock).addRoutes(to: adminRoutes)
     TasksController(store: store).addRoutes(to: adminRoutes)
+    HooksController(store: store, dispatcher: dispatcher, clock: clock).addRoutes(to: adminRoutes)
+    DeliveriesController(store: store).addRoutes(to: adminRoutes)
     OpenAPIController().addRoutes(to: adminRoutes)
     let adminApplication = Application(
         router: adminRouter,
@@ -84,8 +109,12 @@ public func buildGateway(
 
     return Gateway(
         config: config, store: store, ingestor: ingestor, ingestApplication: ingestApplication,
-        adminApplication: adminApplication, adminRoutes: adminRoutes.routes, listeners: listeners,
-        services: [TaskExpiryService(store: store, clock: clock, logger: logger), ingestApplication, adminApplication],
+        adminApplication: adminApplication, dispatcher: dispatcher, adminRoutes: adminRoutes.routes,
+        listeners: listeners,
+        services: [
+            TaskExpiryService(store: store, clock: clock, logger: logger), dispatcher, ingestApplication,
+            adminApplication,
+        ],
         logger: logger)
 }
 
@@ -103,4 +132,30 @@ func loadPinnedCertificates(_ pins: [GatewayConfig.PinnedCertificate]) throws ->
         }
     }
     return pinned
+}
+
+/// Creates or updates the hooks declared in the config file; the file is the source of truth for
+/// their settings and secrets.
+func applyConfiguredHooks(_ specs: [HookSpec], store: SQLiteStore, at now: Date) async throws {
+    for (index, spec) in specs.enumerated() {
+        guard let secrets = spec.secrets, !secrets.isEmpty else {
+            throw ConfigurationError(
+                "hooks[\(index)].secrets is required for a configured hook (any 'whsec_' + Base64 value of 16+ bytes)")
+        }
+        do {
+            let existing = try await store.hook(named: spec.name ?? "")
+            let hook = try spec.applied(to: existing, origin: "config")
+            if existing == nil {
+                _ = try await store.createHook(hook, secrets: secrets, at: now)
+            } else {
+                _ = try await store.updateHook(hook, at: now)
+                if let enabled = spec.enabled, enabled != existing?.enabled {
+                    _ = try await store.setHookEnabled(named: hook.name, enabled: enabled, reason: "configuration", at: now)
+                }
+                try await store.replaceSecrets(named: hook.name, secrets: secrets, at: now)
+            }
+        } catch let error as HookError {
+            throw ConfigurationError("hooks[\(index)]: \(error.message)")
+        }
+    }
 }

@@ -18,6 +18,8 @@ public struct Gateway: Sendable {
     public let ingestApplication: Application<RouterResponder<BasicRequestContext>>
     /// The admin application.
     public let adminApplication: Application<RouterResponder<BasicRequestContext>>
+    /// The delivery dispatcher (tests drive it with `runOnce()`).
+    public let dispatcher: DeliveryDispatcher
     /// Every admin route as `METHOD /path/{param}` (checked against the OpenAPI document).
     public let adminRoutes: [String]
     /// The ports the listeners bound, once they run.

@@ -8,7 +8,8 @@ extension SQLiteStore {
     /// Attaches a just-inserted event to its task (creating the task row if needed) and moves the
     /// task's state. The key is the content's TaskId when a submission names it, else a submission
     /// whose EventId equals the envelope id, else the content's TaskId alone (an `unmatched` task).
-    static func correlate(eventId: Int64, record: NotificationRecord, _ db: Database) throws {
+    @discardableResult
+    static func correlate(eventId: Int64, record: NotificationRecord, _ db: Database) throws -> String? {
         let decoded = record.decoded
         var taskId: String?
         if let named = decoded.taskId,
@@ -23,9 +24,10 @@ extension SQLiteStore {
         } else {
             taskId = decoded.taskId
         }
-        guard let taskId else { return }
+        guard let taskId else { return nil }
         try db.execute(sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, eventId])
         try apply(eventId: eventId, receivedAt: record.receivedAt, content: decoded.content, to: taskId, db)
+        return taskId
     }
 
     /// Folds one notification into its task row. Order-independent for the state: the strongest

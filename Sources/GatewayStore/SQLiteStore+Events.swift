@@ -58,7 +58,7 @@ extension SQLiteStore: EventReader {
             channel: IngestChannel(rawValue: row["channel"]) ?? .mns,
             evidence: try decodeJSON(VerificationEvidence.self, row["evidence"]), mnsMessageId: row["mnsMessageId"],
             decoded: decoded, request: try request(from: row), duplicateCount: row["duplicateCount"],
-            lastDuplicateAt: lastDuplicate.map(Date.init(millisecondsSince1970:)))
+            lastDuplicateAt: lastDuplicate.map(Date.init(millisecondsSince1970:)), correlatedTaskId: row["correlatedTaskId"])
     }
 
     static func rejection(from row: Row) throws -> StoredRejection {

@@ -63,7 +63,8 @@ extension SQLiteStore: IngestStore {
                 try jsonText(record.request.headers), Data(record.request.body),
             ])
         let eventId = db.lastInsertedRowID
-        try correlate(eventId: eventId, record: record, db)
+        let taskId = try correlate(eventId: eventId, record: record, db)
+        try createDeliveries(eventId: eventId, taskId: taskId, decoded: decoded, at: record.receivedAt, db)
         return .stored(eventId: eventId)
     }
 

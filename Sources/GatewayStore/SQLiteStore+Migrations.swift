@@ -126,6 +126,69 @@ extension SQLiteStore {
                     CREATE INDEX face_uri ON face(uri, taskId);
                     """)
         }
+        migrator.registerMigration("v3-deliveries") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE hook (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL UNIQUE,
+                        url TEXT NOT NULL,
+                        enabled INTEGER NOT NULL DEFAULT 1,
+                        filter TEXT NOT NULL DEFAULT '{}',
+                        timeoutSeconds INTEGER NOT NULL DEFAULT 15,
+                        maxInFlight INTEGER NOT NULL DEFAULT 8,
+                        ratePerSecond REAL,
+                        retrySchedule TEXT,
+                        headers TEXT NOT NULL DEFAULT '{}',
+                        origin TEXT NOT NULL DEFAULT 'api',
+                        disabledReason TEXT,
+                        lastSuccessAt INTEGER,
+                        failingSince INTEGER,
+                        createdAt INTEGER NOT NULL,
+                        updatedAt INTEGER NOT NULL
+                    );
+                    CREATE TABLE hookSecret (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        hookId INTEGER NOT NULL REFERENCES hook(id) ON DELETE CASCADE,
+                        secret TEXT NOT NULL,
+                        createdAt INTEGER NOT NULL,
+                        expiresAt INTEGER
+                    );
+                    CREATE INDEX hookSecret_hookId ON hookSecret(hookId);
+                    CREATE TABLE delivery (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        eventId INTEGER NOT NULL REFERENCES event(id),
+                        hookId INTEGER NOT NULL REFERENCES hook(id) ON DELETE CASCADE,
+                        taskId TEXT,
+                        webhookId TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        nextAttemptAt INTEGER NOT NULL,
+                        lockedUntil INTEGER,
+                        lastStatusCode INTEGER,
+                        lastError TEXT,
+                        createdAt INTEGER NOT NULL,
+                        updatedAt INTEGER NOT NULL,
+                        deliveredAt INTEGER
+                    );
+                    CREATE INDEX delivery_due ON delivery(nextAttemptAt) WHERE status IN ('pending', 'failed');
+                    CREATE INDEX delivery_inFlight ON delivery(lockedUntil) WHERE status = 'in_flight';
+                    CREATE INDEX delivery_hook_task ON delivery(hookId, taskId, id);
+                    CREATE INDEX delivery_event ON delivery(eventId);
+                    CREATE INDEX delivery_status ON delivery(status, id);
+                    CREATE INDEX delivery_taskId ON delivery(taskId, id);
+                    CREATE TABLE attempt (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        deliveryId INTEGER NOT NULL REFERENCES delivery(id) ON DELETE CASCADE,
+                        startedAt INTEGER NOT NULL,
+                        durationMs INTEGER NOT NULL,
+                        statusCode INTEGER,
+                        responseBody BLOB NOT NULL,
+                        error TEXT
+                    );
+                    CREATE INDEX attempt_deliveryId ON attempt(deliveryId, id);
+                    """)
+        }
         return migrator
     }
 }

@@ -21,12 +21,16 @@ public struct StoredEvent: Sendable {
     public var duplicateCount: Int
     /// When the last duplicate arrived.
     public var lastDuplicateAt: Date?
+    /// The task the event was joined to (its TaskId, or the submission found by EventId).
+    public var correlatedTaskId: String?
 
     /// Creates a stored event.
     public init(
         id: Int64, receivedAt: Date, channel: IngestChannel, evidence: VerificationEvidence, mnsMessageId: String?,
-        decoded: DecodedNotification, request: CapturedRequest, duplicateCount: Int, lastDuplicateAt: Date?
+        decoded: DecodedNotification, request: CapturedRequest, duplicateCount: Int, lastDuplicateAt: Date?,
+        correlatedTaskId: String? = nil
     ) {
+        self.correlatedTaskId = correlatedTaskId
         self.id = id
         self.receivedAt = receivedAt
         self.channel = channel

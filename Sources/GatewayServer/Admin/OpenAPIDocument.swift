@@ -99,7 +99,7 @@ components:
             submission: { oneOf: [{ $ref: "#/components/schemas/Submission" }, { type: "null" }] }
             faces: { type: array, items: { $ref: "#/components/schemas/Face" } }
             events: { type: array, items: { $ref: "#/components/schemas/Event" } }
-            deliveries: { type: array, items: { type: object } }
+            deliveries: { type: array, items: { $ref: "#/components/schemas/Delivery" } }
     RawRequest:
       type: object
       properties:
@@ -146,6 +146,71 @@ components:
         reason: { type: string }
         message: { type: string }
         raw_request: { $ref: "#/components/schemas/RawRequest" }
+    HookFilter:
+      type: object
+      additionalProperties: false
+      properties:
+        status: { type: array, items: { type: string, enum: [succeeded, failed, running] } }
+        project: { type: array, items: { type: string } }
+        dataset: { type: array, items: { type: string } }
+        labels: { type: object, additionalProperties: { type: string } }
+        task_types: { type: array, items: { type: string } }
+    HookSpec:
+      type: object
+      additionalProperties: false
+      properties:
+        name: { type: string, pattern: "^[A-Za-z0-9._-]{1,64}$" }
+        url: { type: string, format: uri }
+        secrets: { type: array, items: { type: string, pattern: "^whsec_" }, description: "POST only; generated when absent" }
+        enabled: { type: boolean }
+        filter: { $ref: "#/components/schemas/HookFilter" }
+        timeout_seconds: { type: integer, minimum: 1, maximum: 300, default: 15 }
+        max_in_flight: { type: integer, minimum: 1, maximum: 1000, default: 8 }
+        rate_per_second: { type: [number, "null"] }
+        retry_schedule: { type: [array, "null"], items: { type: integer, minimum: 0 } }
+        headers: { type: object, additionalProperties: { type: string } }
+    Hook:
+      type: object
+      properties:
+        name: { type: string }
+        url: { type: string }
+        enabled: { type: boolean }
+        filter: { $ref: "#/components/schemas/HookFilter" }
+        headers: { type: object, description: values redacted, additionalProperties: { type: string } }
+        origin: { type: string, enum: [config, api] }
+        timeout_seconds: { type: integer }
+        max_in_flight: { type: integer }
+        rate_per_second: { type: [number, "null"] }
+        retry_schedule: { type: [array, "null"], items: { type: integer } }
+        disabled_reason: { type: [string, "null"] }
+        last_success_at: { type: [string, "null"], format: date-time }
+        failing_since: { type: [string, "null"], format: date-time }
+        created_at: { type: string, format: date-time }
+        active_secrets: { type: integer }
+    Attempt:
+      type: object
+      properties:
+        started_at: { type: string, format: date-time }
+        duration_ms: { type: integer }
+        status_code: { type: [integer, "null"] }
+        response_body: { type: string, description: first 4 KiB }
+        error: { type: [string, "null"] }
+    Delivery:
+      type: object
+      properties:
+        id: { type: integer }
+        hook: { type: string }
+        status: { type: string, enum: [pending, in_flight, delivered, failed, dead, paused, skipped] }
+        event_id: { type: integer }
+        task_id: { type: [string, "null"] }
+        webhook_id: { type: string }
+        attempt_count: { type: integer }
+        next_attempt_at: { type: string, format: date-time }
+        last_status_code: { type: [integer, "null"] }
+        last_error: { type: [string, "null"] }
+        created_at: { type: string, format: date-time }
+        delivered_at: { type: [string, "null"], format: date-time }
+        attempts: { type: array, items: { $ref: "#/components/schemas/Attempt" }, description: detail only }
 paths:
   /healthz:
     get:
@@ -247,5 +312,95 @@ paths:
         "200": { description: A page, content: { application/json: { schema: { type: object, properties: { faces: { type: array, items: { $ref: "#/components/schemas/Face" } }, next_cursor: { type: [string, "null"] } } } } } }
         "400": { $ref: "#/components/responses/Error" }
         "401": { $ref: "#/components/responses/Error" }
+  /v1/hooks:
+    get:
+      summary: Every hook (secrets never shown)
+      responses:
+        "200": { description: Hooks, content: { application/json: { schema: { type: object, properties: { hooks: { type: array, items: { $ref: "#/components/schemas/Hook" } } } } } } }
+        "401": { $ref: "#/components/responses/Error" }
+    post:
+      summary: Create a hook; the answer shows its secrets this once
+      requestBody: { required: true, content: { application/json: { schema: { $ref: "#/components/schemas/HookSpec" } } } }
+      responses:
+        "201": { description: Created, content: { application/json: { schema: { type: object, properties: { hook: { $ref: "#/components/schemas/Hook" }, secrets: { type: array, items: { type: string } } } } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+  /v1/hooks/{name}:
+    parameters: [{ name: name, in: path, required: true, schema: { type: string } }]
+    get:
+      summary: One hook
+      responses:
+        "200": { description: The hook, content: { application/json: { schema: { $ref: "#/components/schemas/Hook" } } } }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+    patch:
+      summary: Change settings (not secrets, not the name)
+      requestBody: { required: true, content: { application/json: { schema: { $ref: "#/components/schemas/HookSpec" } } } }
+      responses:
+        "200": { description: The hook, content: { application/json: { schema: { $ref: "#/components/schemas/Hook" } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+    delete:
+      summary: Delete the hook and its deliveries
+      responses:
+        "204": { description: Deleted }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/hooks/{name}/enable:
+    parameters: [{ name: name, in: path, required: true, schema: { type: string } }]
+    post:
+      summary: Enable; paused deliveries flow again
+      responses:
+        "200": { description: The hook, content: { application/json: { schema: { $ref: "#/components/schemas/Hook" } } } }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/hooks/{name}/disable:
+    parameters: [{ name: name, in: path, required: true, schema: { type: string } }]
+    post:
+      summary: Disable; deliveries wait as paused
+      responses:
+        "200": { description: The hook, content: { application/json: { schema: { $ref: "#/components/schemas/Hook" } } } }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/hooks/{name}/rotate-secret:
+    parameters: [{ name: name, in: path, required: true, schema: { type: string } }]
+    post:
+      summary: Add a new secret; the old ones keep signing for 24 h
+      responses:
+        "200": { description: The new secret, content: { application/json: { schema: { type: object, properties: { hook: { $ref: "#/components/schemas/Hook" }, secret: { type: string }, previous_secrets_expire_at: { type: string, format: date-time } } } } } }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/hooks/{name}/test:
+    parameters: [{ name: name, in: path, required: true, schema: { type: string } }]
+    post:
+      summary: Send a signed imm.test event now and show the attempt
+      responses:
+        "200": { description: The attempt, content: { application/json: { schema: { $ref: "#/components/schemas/Attempt" } } } }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/deliveries:
+    get:
+      summary: Deliveries, newest first
+      parameters:
+        - { name: hook, in: query, schema: { type: string } }
+        - { name: status, in: query, schema: { type: string, enum: [pending, in_flight, delivered, failed, dead, paused, skipped] } }
+        - { name: task, in: query, schema: { type: string } }
+        - { $ref: "#/components/parameters/limit" }
+        - { $ref: "#/components/parameters/cursor" }
+      responses:
+        "200": { description: A page, content: { application/json: { schema: { type: object, properties: { deliveries: { type: array, items: { $ref: "#/components/schemas/Delivery" } }, next_cursor: { type: [string, "null"] } } } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+  /v1/deliveries/{id}:
+    get:
+      summary: One delivery with every attempt
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses:
+        "200": { description: The delivery, content: { application/json: { schema: { $ref: "#/components/schemas/Delivery" } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
 """#
 }

@@ -7,14 +7,14 @@ import IMMNotify
 /// `POST /v1/submissions` and `GET /v1/submissions/{taskId}`: recording the `CreateFacesSearchingTask`
 /// calls that notifications are joined to.
 public struct SubmissionsController<Context: RequestContext>: Sendable {
-    let store: any TaskStore
+    let store: any TaskStore & DeliveryStore
     let clock: any WallClock
 
     /// The largest submission body accepted.
     static var maxBodyBytes: Int { 256 * 1024 }
 
     /// Creates the controller.
-    public init(store: any TaskStore, clock: any WallClock) {
+    public init(store: any TaskStore & DeliveryStore, clock: any WallClock) {
         self.store = store
         self.clock = clock
     }

@@ -9,6 +9,7 @@ struct TaskDTO: Encodable {
     var submission: Submission??
     var faces: [FaceDTO]?
     var events: [EventDTO]?
+    var deliveries: [DeliveryDTO]?
 
     init(_ task: TaskRecord) { self.task = task }
 
@@ -41,10 +42,8 @@ struct TaskDTO: Encodable {
         try container.encode(task.resultEventId, forKey: .resultEventId)
         if let submission { try container.encode(submission, forKey: .submission) }
         if let faces { try container.encode(faces, forKey: .faces) }
-        if let events {
-            try container.encode(events, forKey: .events)
-            try container.encode([String](), forKey: .deliveries)
-        }
+        if let events { try container.encode(events, forKey: .events) }
+        if let deliveries { try container.encode(deliveries, forKey: .deliveries) }
     }
 }
 
@@ -82,7 +81,7 @@ struct FaceDTO: Encodable {
     }
 }
 
-extension TaskStore {
+extension TaskStore where Self: DeliveryStore {
     /// The full view of one task, as `GET /v1/tasks/{taskId}` and `POST /v1/submissions` answer it.
     func detail(taskId: String) async throws -> TaskDTO? {
         guard let task = try await task(taskId: taskId) else { return nil }
@@ -90,6 +89,8 @@ extension TaskStore {
         dto.submission = .some(try await submission(taskId: taskId))
         dto.faces = try await faces(taskId: taskId).map(FaceDTO.init)
         dto.events = try await events(taskId: taskId).map { EventDTO($0, detail: false) }
+        dto.deliveries = try await deliveries(filter: DeliveryFilter(taskId: taskId), limit: 500, before: nil).items
+            .map { DeliveryDTO(delivery: $0) }
         return dto
     }
 }

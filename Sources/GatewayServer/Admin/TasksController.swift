@@ -5,10 +5,10 @@ import IMMNotify
 
 /// The task query API: `GET /v1/tasks`, `/v1/tasks/{taskId}`, `/v1/tasks/{taskId}/faces`, `/v1/faces`.
 public struct TasksController<Context: RequestContext>: Sendable {
-    let store: any TaskStore
+    let store: any TaskStore & DeliveryStore
 
     /// Creates the controller.
-    public init(store: any TaskStore) { self.store = store }
+    public init(store: any TaskStore & DeliveryStore) { self.store = store }
 
     /// Registers the routes.
     public func addRoutes(to routes: RouteTable<Context>) {

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import GatewayStore
+import GatewayCore
 import Yams
 
 extension GatewayConfig {
@@ -15,6 +16,8 @@ extension GatewayConfig {
         "admin.host", "admin.port", "admin.token",
         "mns.cert_hosts", "mns.max_clock_skew_seconds", "mns.signed_path", "mns.fetch_certificates",
         "eventbridge.token", "eventbridge.target_url", "eventbridge.cert_hosts",
+        "delivery.retry_schedule", "delivery.max_in_flight", "delivery.allow_private_networks",
+        "delivery.allowed_cidrs", "delivery.auto_disable_after_seconds",
     ]
 
     /// Keys whose value is a list of `{url, file}` objects (file only: not settable from the environment).
@@ -28,6 +31,7 @@ extension GatewayConfig {
     ) throws -> GatewayConfig {
         var fileValues: [String: String] = [:]
         var pinned: [String: [PinnedCertificate]] = [:]
+        var hooks: [HookSpec] = []
         var baseDirectory = FileManager.default.currentDirectoryPath
         if let file {
             let url = URL(fileURLWithPath: file)
@@ -38,7 +42,7 @@ extension GatewayConfig {
             } catch {
                 throw ConfigurationError("cannot read config file \(file): \(error.localizedDescription)")
             }
-            (fileValues, pinned) = try flatten(yaml: text, file: file)
+            (fileValues, pinned, hooks) = try flatten(yaml: text, file: file)
         }
         var environmentValues: [String: String] = [:]
         for (name, value) in environment where name.hasPrefix(environmentPrefix) {
@@ -54,6 +58,7 @@ extension GatewayConfig {
         ])
         var config = try read(ConfigLookup(reader: reader))
         config.mns.pinnedCertificates = resolve(pinned["mns.pinned_certificates"] ?? [], against: baseDirectory)
+        config.hooks = hooks
         config.eventBridge.pinnedCertificates = resolve(
             pinned["eventbridge.pinned_certificates"] ?? [], against: baseDirectory)
         try config.validate()
@@ -89,6 +94,25 @@ extension GatewayConfig {
         config.eventBridge.token = try lookup.string("eventbridge.token", default: config.eventBridge.token)
         config.eventBridge.targetURL = try lookup.string("eventbridge.target_url", default: config.eventBridge.targetURL)
         config.eventBridge.certHosts = try lookup.list("eventbridge.cert_hosts")
+        let schedule = try lookup.list("delivery.retry_schedule")
+        if !schedule.isEmpty {
+            config.delivery.retrySchedule = try schedule.map { item in
+                guard let seconds = Int(item), seconds >= 0 else {
+                    throw ConfigurationError("delivery.retry_schedule must be a list of seconds, not '\(item)'")
+                }
+                return seconds
+            }
+        }
+        config.delivery.maxInFlight = try lookup.int(
+            "delivery.max_in_flight", default: config.delivery.maxInFlight, range: 1...10_000)
+        config.delivery.allowPrivateNetworks = try lookup.bool(
+            "delivery.allow_private_networks", default: config.delivery.allowPrivateNetworks)
+        config.delivery.allowedCIDRs = try lookup.list("delivery.allowed_cidrs")
+        for cidr in config.delivery.allowedCIDRs where CIDR(cidr) == nil {
+            throw ConfigurationError("delivery.allowed_cidrs: '\(cidr)' is not an address range")
+        }
+        config.delivery.autoDisableAfterSeconds = try lookup.int(
+            "delivery.auto_disable_after_seconds", default: config.delivery.autoDisableAfterSeconds, range: 60...(365 * 86_400))
         return config
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+import IMMNotify
 import Yams
 
 extension GatewayConfig {
@@ -6,19 +8,24 @@ extension GatewayConfig {
     /// a default.
     static func flatten(
         yaml: String, file: String
-    ) throws -> (values: [String: String], pinned: [String: [PinnedCertificate]]) {
+    ) throws -> (values: [String: String], pinned: [String: [PinnedCertificate]], hooks: [HookSpec]) {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch {
             throw ConfigurationError("\(file) is not valid YAML: \(error)")
         }
-        guard let root else { return ([:], [:]) }
+        guard let root else { return ([:], [:], []) }
         guard let mapping = root.mapping else { throw ConfigurationError("\(file): the top level must be a mapping") }
         var values: [String: String] = [:]
         var pinned: [String: [PinnedCertificate]] = [:]
-        try walk(mapping, prefix: "", values: &values, pinned: &pinned)
-        return (values, pinned)
+        var hooks: [HookSpec] = []
+        for (key, value) in mapping where key.scalar?.string == "hooks" {
+            hooks = try hookList(value)
+        }
+        let rest = Node.Mapping(mapping.filter { $0.key.scalar?.string != "hooks" })
+        try walk(rest, prefix: "", values: &values, pinned: &pinned)
+        return (values, pinned, hooks)
     }
 
     private static func walk(
@@ -44,6 +51,52 @@ extension GatewayConfig {
                 values[key] = items.joined(separator: ",")
             }
         }
+    }
+
+    private static func hookList(_ node: Node) throws -> [HookSpec] {
+        if node.scalar?.string.isEmpty ?? false { return [] }
+        guard let sequence = node.sequence else { throw ConfigurationError("'hooks' must be a list of hook objects") }
+        return try sequence.enumerated().map { index, item in
+            let json = try jsonValue(item, path: "hooks[\(index)]")
+            let known = Set(HookSpec.CodingKeys.allCases.map(\.rawValue))
+            for key in json.objectValue?.keys.sorted() ?? [] where !known.contains(key) {
+                throw ConfigurationError("unknown configuration key 'hooks[\(index)].\(key)'")
+            }
+            do {
+                let spec = try JSONDecoder().decode(HookSpec.self, from: Data(json.jsonText().utf8))
+                guard spec.name != nil, spec.url != nil else {
+                    throw ConfigurationError("hooks[\(index)] needs 'name' and 'url'")
+                }
+                return spec
+            } catch let error as ConfigurationError {
+                throw error
+            } catch {
+                throw ConfigurationError("hooks[\(index)]: \(error)")
+            }
+        }
+    }
+
+    /// Converts a YAML node to JSON, resolving scalars to numbers and booleans where YAML would.
+    private static func jsonValue(_ node: Node, path: String) throws -> JSONValue {
+        if let mapping = node.mapping {
+            var members: [String: JSONValue] = [:]
+            for (key, value) in mapping {
+                guard let name = key.scalar?.string else { throw ConfigurationError("non-string key under '\(path)'") }
+                members[name] = try jsonValue(value, path: "\(path).\(name)")
+            }
+            return .object(members)
+        }
+        if let sequence = node.sequence {
+            return .array(try sequence.enumerated().map { try jsonValue($1, path: "\(path)[\($0)]") })
+        }
+        guard let scalar = node.scalar else { return .null }
+        if scalar.style == .plain {
+            if let bool = Bool.construct(from: scalar) { return .bool(bool) }
+            if let int = Int.construct(from: scalar) { return .number(Double(int)) }
+            if let double = Double.construct(from: scalar) { return .number(double) }
+            if scalar.string == "null" || scalar.string == "~" { return .null }
+        }
+        return .string(scalar.string)
     }
 
     private static func pinnedList(_ node: Node, key: String) throws -> [PinnedCertificate] {

@@ -1,3 +1,4 @@
+import GatewayCore
 import GatewayStore
 
 /// Everything the gateway can be configured with. The defaults here are the embedded defaults the
@@ -79,6 +80,20 @@ public struct GatewayConfig: Sendable, Equatable {
         public var pinnedCertificates: [PinnedCertificate] = []
     }
 
+    /// Outbound delivery.
+    public struct Delivery: Sendable, Equatable {
+        /// Retry delays in seconds (±20 % jitter); its length is the number of retries.
+        public var retrySchedule = RetryPolicy.defaultSchedule
+        /// The most deliveries in flight at once, all hooks together.
+        public var maxInFlight = 64
+        /// Allow hooks on loopback, private, link-local, CGNAT and reserved addresses.
+        public var allowPrivateNetworks = false
+        /// Ranges allowed even when private (e.g. `10.1.2.0/24`).
+        public var allowedCIDRs: [String] = []
+        /// A hook failing this long without a success is disabled.
+        public var autoDisableAfterSeconds = 5 * 24 * 3600
+    }
+
     /// The SQLite database file.
     public var database = "./imm-gateway.sqlite"
     /// `full` (default) or `normal`: how hard each commit waits for the disk.
@@ -93,6 +108,10 @@ public struct GatewayConfig: Sendable, Equatable {
     public var eventBridge = EventBridge()
     /// Log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
+    /// Outbound delivery settings.
+    public var delivery = Delivery()
+    /// Hooks declared in the file, applied at start.
+    public var hooks: [HookSpec] = []
     /// The most writes committed in one transaction.
     public var maxCommitBatch = 256
 

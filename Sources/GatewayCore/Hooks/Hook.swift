@@ -1,0 +1,115 @@
+import Foundation
+
+/// A downstream receiver of signed, versioned task payloads.
+public struct Hook: Sendable, Equatable {
+    /// The row id.
+    public var id: Int64
+    /// The unique name operators refer to it by.
+    public var name: String
+    /// The `http` or `https` URL deliveries are POSTed to.
+    public var url: String
+    /// Whether deliveries flow (a disabled hook's deliveries wait as `paused`).
+    public var enabled: Bool
+    /// Which notifications it receives.
+    public var filter: HookFilter
+    /// Per-request timeout.
+    public var timeoutSeconds: Int
+    /// The most deliveries in flight to it at once.
+    public var maxInFlight: Int
+    /// The most requests per second, if limited.
+    public var ratePerSecond: Double?
+    /// Its own retry schedule (seconds), overriding the global one.
+    public var retrySchedule: [Int]?
+    /// Static headers added to every request.
+    public var headers: [String: String]
+    /// Why it was disabled, when the gateway disabled it.
+    public var disabledReason: String?
+    /// The last successful delivery.
+    public var lastSuccessAt: Date?
+    /// When it started failing without a success since.
+    public var failingSince: Date?
+    /// When it was created.
+    public var createdAt: Date
+    /// Where it was declared: `config` or `api`.
+    public var origin: String
+
+    /// Creates a hook.
+    public init(
+        id: Int64 = 0, name: String, url: String, enabled: Bool = true, filter: HookFilter = HookFilter(),
+        timeoutSeconds: Int = 15, maxInFlight: Int = 8, ratePerSecond: Double? = nil, retrySchedule: [Int]? = nil,
+        headers: [String: String] = [:], disabledReason: String? = nil, lastSuccessAt: Date? = nil,
+        failingSince: Date? = nil, createdAt: Date = Date(), origin: String = "api"
+    ) {
+        self.id = id
+        self.name = name
+        self.url = url
+        self.enabled = enabled
+        self.filter = filter
+        self.timeoutSeconds = timeoutSeconds
+        self.maxInFlight = maxInFlight
+        self.ratePerSecond = ratePerSecond
+        self.retrySchedule = retrySchedule
+        self.headers = headers
+        self.disabledReason = disabledReason
+        self.lastSuccessAt = lastSuccessAt
+        self.failingSince = failingSince
+        self.createdAt = createdAt
+        self.origin = origin
+    }
+
+    /// Checks the fields an operator sets, naming the first one at fault.
+    public func validate() throws(HookError) {
+        guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+        else { throw .invalid("name", "must be 1–64 characters of letters, digits, '-', '_', '.'") }
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", components.host?.isEmpty == false
+        else { throw .invalid("url", "must be an http or https URL") }
+        guard components.user == nil, components.password == nil else {
+            throw .invalid("url", "must not carry credentials; use headers")
+        }
+        guard (1...300).contains(timeoutSeconds) else { throw .invalid("timeout_seconds", "must be 1–300") }
+        guard (1...1000).contains(maxInFlight) else { throw .invalid("max_in_flight", "must be 1–1000") }
+        if let ratePerSecond, !(ratePerSecond > 0) { throw .invalid("rate_per_second", "must be positive") }
+        if let retrySchedule, retrySchedule.isEmpty || retrySchedule.contains(where: { $0 < 0 }) {
+            throw .invalid("retry_schedule", "must be a non-empty list of non-negative seconds")
+        }
+        for name in headers.keys where name.isEmpty || name.contains(where: { $0 == ":" || $0.isWhitespace }) {
+            throw .invalid("headers", "'\(name)' is not a header name")
+        }
+    }
+}
+
+/// A hook operation that cannot be done.
+public struct HookError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The reasons.
+    public enum Code: String, Sendable {
+        case invalid = "invalid_hook"
+        case notFound = "hook_not_found"
+        case conflict = "hook_exists"
+    }
+
+    /// The reason.
+    public let code: Code
+    /// The field at fault.
+    public let field: String?
+    /// What is wrong.
+    public let message: String
+
+    /// A field-level validation error.
+    public static func invalid(_ field: String, _ message: String) -> HookError {
+        HookError(code: .invalid, field: field, message: "\(field): \(message)")
+    }
+
+    /// No hook of that name.
+    public static func notFound(_ name: String) -> HookError {
+        HookError(code: .notFound, field: nil, message: "no hook named '\(name)'")
+    }
+
+    /// A hook of that name exists.
+    public static func conflict(_ name: String) -> HookError {
+        HookError(code: .conflict, field: "name", message: "a hook named '\(name)' already exists")
+    }
+
+    /// `code: message`.
+    public var description: String { "\(code.rawValue): \(message)" }
+}

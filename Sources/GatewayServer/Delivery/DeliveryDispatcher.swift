@@ -1,0 +1,221 @@
+import Foundation
+import GatewayCore
+import IMMNotify
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+/// Sends due deliveries: claims them from the store with a lease (a crash mid-flight means a retry
+/// after the lease, never a loss), signs and POSTs them, records every attempt, and reschedules,
+/// dead-letters or disables per the retry policy. Bounded by a global cap and each hook's
+/// `max_in_flight`; per task and hook, deliveries go out in order, one at a time.
+public final class DeliveryDispatcher: Service, Sendable {
+    /// Settings of the dispatcher.
+    public struct Settings: Sendable {
+        /// The global retry policy (a hook's own schedule overrides it).
+        public var retry = RetryPolicy()
+        /// The most deliveries in flight at once, all hooks together.
+        public var maxInFlight = 64
+        /// How often to look for due deliveries when idle.
+        public var pollInterval: Duration = .milliseconds(100)
+        /// A hook failing this long without a success is disabled.
+        public var autoDisableAfter: TimeInterval = 5 * 24 * 3600
+        /// How long graceful shutdown waits for in-flight requests.
+        public var shutdownGrace: Duration = .seconds(10)
+
+        /// The defaults.
+        public init() {}
+    }
+
+    private let store: any DeliveryStore
+    private let transport: any WebhookTransport
+    private let clock: any WallClock
+    private let settings: Settings
+    private let logger: Logger
+    private let inFlight = Mutex<[Int64: Int]>([:])
+    private let lastSend = Mutex<[Int64: ContinuousClock.Instant]>([:])
+
+    /// Creates a dispatcher.
+    public init(
+        store: any DeliveryStore, transport: any WebhookTransport, clock: any WallClock, settings: Settings = .init(),
+        logger: Logger
+    ) {
+        self.store = store
+        self.transport = transport
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+    }
+
+    private var inFlightTotal: Int { inFlight.withLock { $0.values.reduce(0, +) } }
+
+    /// Claims what is due now and delivers it, waiting for every send: one deterministic step, for
+    /// tests on an injected clock. Returns how many deliveries it handled.
+    @discardableResult
+    public func runOnce() async throws -> Int {
+        let claimed = try await claim(limit: settings.maxInFlight)
+        await withTaskGroup(of: Void.self) { group in
+            for item in claimed { group.addTask { await self.deliver(item) } }
+        }
+        return claimed.count
+    }
+
+    /// Runs until graceful shutdown: stops claiming then, and waits (bounded) for in-flight sends.
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let free = settings.maxInFlight - inFlightTotal
+                var claimed: [ClaimedDelivery] = []
+                if free > 0 {
+                    do {
+                        claimed = try await claim(limit: free)
+                    } catch {
+                        logger.warning("delivery claim failed", metadata: ["gw.error": "\(error)"])
+                    }
+                }
+                for item in claimed { group.addTask { await self.deliver(item) } }
+                if claimed.isEmpty {
+                    let interval = settings.pollInterval
+                    _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                }
+            }
+            // Graceful shutdown: in-flight sends get a grace period, then are cancelled; their leases
+            // make them due again after a restart.
+            let grace = settings.shutdownGrace
+            group.addTask { try? await Task.sleep(for: grace) }
+            _ = await group.next()
+            if inFlightTotal > 0 { group.cancelAll() }
+        }
+        await transport.shutdown()
+    }
+
+    private func claim(limit: Int) async throws -> [ClaimedDelivery] {
+        let snapshot = inFlight.withLock { $0 }
+        let claimed = try await store.claimDueDeliveries(at: clock.now(), limit: limit, lease: 60, inFlight: snapshot)
+        inFlight.withLock { counts in
+            for item in claimed { counts[item.delivery.hookId, default: 0] += 1 }
+        }
+        return claimed
+    }
+
+    private func deliver(_ item: ClaimedDelivery) async {
+        defer {
+            inFlight.withLock { counts in
+                counts[item.delivery.hookId, default: 1] -= 1
+                if counts[item.delivery.hookId] == 0 { counts[item.delivery.hookId] = nil }
+            }
+        }
+        let delivery = item.delivery
+        do {
+            if try await store.isSuperseded(item) {
+                try await store.finish(
+                    deliveryId: delivery.id, attempt: nil,
+                    outcome: .skipped(reason: "superseded: the task's terminal delivery already succeeded"),
+                    at: clock.now())
+                return
+            }
+            await respectRate(item.hook)
+            let attempt = await send(item)
+            let outcome = decide(item, attempt: attempt)
+            try await store.finish(deliveryId: delivery.id, attempt: attempt, outcome: outcome, at: clock.now())
+            record(item, attempt: attempt, outcome: outcome)
+        } catch {
+            // The lease makes the delivery due again; nothing is lost.
+            logger.warning(
+                "delivery bookkeeping failed", metadata: ["gw.delivery.id": "\(delivery.id)", "gw.error": "\(error)"])
+        }
+    }
+
+    /// Signs and POSTs a claimed delivery; also used by `POST /v1/hooks/{name}/test`.
+    func send(_ item: ClaimedDelivery) async -> DeliveryAttempt {
+        let body = DeliveryPayload.body(
+            event: item.event, webhookId: item.delivery.webhookId, submission: item.submission)
+        return await Self.post(
+            hook: item.hook, secrets: item.secrets, webhookId: item.delivery.webhookId, body: body, clock: clock,
+            transport: transport)
+    }
+
+    /// Sends a signed `imm.test` event to `hook` (not stored as a delivery) and returns the attempt.
+    public func sendTest(hook: Hook, secrets: [String]) async -> DeliveryAttempt {
+        let id = "msg_test_\(UUID().uuidString.lowercased())"
+        let body = JSONValue.object([
+            "type": .string("imm.test"), "id": .string(id), "timestamp": .string(RFC3339.format(clock.now())),
+            "version": .number(Double(DeliveryPayload.version)),
+            "data": .object(["message": .string("test event from imm-gateway"), "hook": .string(hook.name)]),
+        ]).jsonText()
+        return await Self.post(
+            hook: hook, secrets: secrets, webhookId: id, body: Array(body.utf8), clock: clock, transport: transport)
+    }
+
+    /// POSTs a Standard Webhooks request to `hook` and returns the attempt.
+    static func post(
+        hook: Hook, secrets: [String], webhookId: String, body: [UInt8], clock: any WallClock,
+        transport: any WebhookTransport
+    ) async -> DeliveryAttempt {
+        let started = clock.now()
+        let timestamp = Int64(started.timeIntervalSince1970)
+        var headers: [(String, String)] = hook.headers.filter { !$0.key.lowercased().hasPrefix("webhook-") }
+            .sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        headers += [
+            ("Content-Type", "application/json"), ("User-Agent", "imm-gateway/\(GatewayInfo.version)"),
+            ("webhook-id", webhookId), ("webhook-timestamp", String(timestamp)),
+            ("webhook-signature", WebhookSigner.signatureHeader(id: webhookId, timestamp: timestamp, body: body, secrets: secrets)),
+        ]
+        let wall = ContinuousClock.now
+        let result = await transport.post(url: hook.url, headers: headers, body: body, timeoutSeconds: hook.timeoutSeconds)
+        let elapsed = ContinuousClock.now - wall
+        let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        return DeliveryAttempt(
+            startedAt: started, durationMs: ms, statusCode: result.statusCode, responseBody: result.body,
+            error: result.error ?? (result.statusCode.map { (200..<300).contains($0) } == false ? "HTTP \(result.statusCode ?? 0)" : nil),
+            retryAfter: RetryPolicy.parseRetryAfter(result.headers["retry-after"], now: started))
+    }
+
+    /// The outcome of an attempt under the retry policy.
+    func decide(_ item: ClaimedDelivery, attempt: DeliveryAttempt) -> DeliveryOutcome {
+        let now = clock.now()
+        if let status = attempt.statusCode, (200..<300).contains(status) { return .delivered }
+        if attempt.statusCode == 410 { return .disableHook(reason: "the receiver answered 410 Gone") }
+        if let since = item.hook.failingSince, now.timeIntervalSince(since) >= settings.autoDisableAfter {
+            return .disableHook(reason: "no successful delivery since \(RFC3339.format(since))")
+        }
+        let policy = item.hook.retrySchedule.map { RetryPolicy(schedule: $0, jitter: settings.retry.jitter) } ?? settings.retry
+        let honoured = attempt.statusCode == 429 || attempt.statusCode == 503 ? attempt.retryAfter : nil
+        guard let delay = policy.delay(afterAttempt: item.delivery.attempts + 1, retryAfter: honoured) else { return .dead }
+        return .retry(at: now.addingTimeInterval(delay))
+    }
+
+    private func respectRate(_ hook: Hook) async {
+        guard let rate = hook.ratePerSecond, rate > 0 else { return }
+        let spacing = Duration.seconds(1 / rate)
+        let wait: Duration = lastSend.withLock { last in
+            let now = ContinuousClock.now
+            let next = max(now, (last[hook.id] ?? now - spacing) + spacing)
+            last[hook.id] = next
+            return next - now
+        }
+        if wait > .zero { try? await Task.sleep(for: wait) }
+    }
+
+    private func record(_ item: ClaimedDelivery, attempt: DeliveryAttempt, outcome: DeliveryOutcome) {
+        let label: String
+        switch outcome {
+        case .delivered: label = "delivered"
+        case .retry: label = "failed"
+        case .dead: label = "dead"
+        case .disableHook: label = "hook_disabled"
+        case .skipped: label = "skipped"
+        }
+        Counter(label: "imm_gateway_deliveries_total", dimensions: [("hook", item.hook.name), ("outcome", label)])
+            .increment()
+        Timer(label: "imm_gateway_delivery_duration_seconds", dimensions: [("hook", item.hook.name)])
+            .recordMilliseconds(attempt.durationMs)
+        logger.debug(
+            "delivery attempted",
+            metadata: [
+                "gw.delivery.id": "\(item.delivery.id)", "gw.hook": "\(item.hook.name)", "gw.outcome": "\(label)",
+                "gw.status": "\(attempt.statusCode.map(String.init) ?? "-")",
+            ])
+    }
+}

@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import Foundation
+import GatewayCore
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Posts deliveries with AsyncHTTPClient, never following redirects, reading at most 4 KiB of the
+/// answer, and refusing destinations the network policy forbids. The address is checked after
+/// resolution and the connection is pinned to that checked address (a client per host and address,
+/// via `dnsOverride`), so a DNS answer that changes between the check and the connect (rebinding)
+/// cannot redirect the request.
+public final class HTTPWebhookTransport: WebhookTransport {
+    private let policy: NetworkPolicy
+    private let clients = Mutex<(active: [String: HTTPClient], retired: [HTTPClient])>(([:], []))
+    private let maxClients = 256
+
+    /// Creates a transport.
+    public init(policy: NetworkPolicy) { self.policy = policy }
+
+    /// Posts one delivery.
+    public func post(url: String, headers: [(String, String)], body: [UInt8], timeoutSeconds: Int) async -> TransportResult {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else { return TransportResult(statusCode: nil, error: "refused: \(url) is not an http(s) URL") }
+        let address: String
+        switch await Self.resolve(host) {
+        case .failure(let error): return TransportResult(statusCode: nil, error: error.description)
+        case .success(let addresses):
+            for candidate in addresses {
+                if let refusal = policy.refusal(for: candidate) { return TransportResult(statusCode: nil, error: refusal) }
+            }
+            guard let first = addresses.first else {
+                return TransportResult(statusCode: nil, error: "DNS: \(host) has no address")
+            }
+            address = first
+        }
+        let client = self.client(host: host, address: address)
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: .seconds(Int64(timeoutSeconds)))
+            var responseHeaders: [String: String] = [:]
+            for (name, value) in response.headers { responseHeaders[name.lowercased()] = value }
+            var kept: [UInt8] = []
+            for try await chunk in response.body {
+                kept += chunk.readableBytesView.prefix(4096 - kept.count)
+                if kept.count >= 4096 { break }
+            }
+            return TransportResult(statusCode: Int(response.status.code), headers: responseHeaders, body: kept)
+        } catch {
+            return TransportResult(statusCode: nil, error: Self.describe(error, timeoutSeconds: timeoutSeconds))
+        }
+    }
+
+    /// Shuts every pooled client down.
+    public func shutdown() async {
+        let all = clients.withLock { clients in
+            defer { clients = ([:], []) }
+            return Array(clients.active.values) + clients.retired
+        }
+        for client in all { try? await client.shutdown() }
+    }
+
+    private func client(host: String, address: String) -> HTTPClient {
+        let key = "\(host)|\(address)"
+        return clients.withLock { clients in
+            if let existing = clients.active[key] { return existing }
+            var configuration = HTTPClient.Configuration(
+                redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
+            if CIDR.parseAddress(host) == nil { configuration.dnsOverride = [host: address] }
+            configuration.connectionPool.retryConnectionEstablishment = false
+            let created = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            // A host whose address changed keeps its old client until shutdown (in-flight requests may use it).
+            if clients.active.count >= maxClients, let victim = clients.active.keys.first,
+                let evicted = clients.active.removeValue(forKey: victim)
+            {
+                clients.retired.append(evicted)
+            }
+            clients.active[key] = created
+            return created
+        }
+    }
+
+    /// Resolves `host` to numeric addresses (a numeric host resolves to itself).
+    static func resolve(_ host: String) async -> Result<[String], ResolveError> {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if CIDR.parseAddress(bare) != nil { return .success([bare]) }
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var hints = addrinfo()
+                hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+                var result: UnsafeMutablePointer<addrinfo>?
+                let status = getaddrinfo(bare, nil, &hints, &result)
+                guard status == 0, let first = result else {
+                    continuation.resume(returning: .failure(ResolveError(description: "DNS: cannot resolve \(host)")))
+                    return
+                }
+                defer { freeaddrinfo(first) }
+                var addresses: [String] = []
+                var cursor: UnsafeMutablePointer<addrinfo>? = first
+                while let entry = cursor {
+                    var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+                    if getnameinfo(entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+                        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                        if !addresses.contains(text) { addresses.append(text) }
+                    }
+                    cursor = entry.pointee.ai_next
+                }
+                continuation.resume(returning: .success(addresses))
+            }
+        }
+    }
+
+    struct ResolveError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func describe(_ error: any Error, timeoutSeconds: Int) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout: return "timeout after \(timeoutSeconds) s"
+            default: return "HTTP client: \(error)"
+            }
+        }
+        return "connection: \(error)"
+    }
+}

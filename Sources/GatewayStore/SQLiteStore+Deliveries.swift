@@ -1,0 +1,247 @@
+import Foundation
+import GRDB
+import GatewayCore
+import IMMNotify
+
+extension SQLiteStore: DeliveryStore {
+    /// Creates one delivery per hook whose filter matches, inside the transaction that stores the
+    /// event, so nothing is lost between the commit and the dispatch. Disabled hooks get `paused` ones.
+    static func createDeliveries(
+        eventId: Int64, taskId: String?, decoded: DecodedNotification, at now: Date, _ db: Database
+    ) throws {
+        let hooks = try Row.fetchAll(db, sql: "SELECT id, enabled, filter FROM hook")
+        guard !hooks.isEmpty else { return }
+        let labels = try taskId.map { try Self.labels(taskId: $0, db) } ?? [:]
+        let content = decoded.content
+        let taskType = content?.taskType ?? decoded.type.flatMap { $0.split(separator: ":").last.map(String.init) }
+        let ms = now.millisecondsSince1970
+        for row in hooks {
+            let filter = try decodeJSON(HookFilter.self, row["filter"])
+            guard
+                filter.matches(
+                    status: content?.status, project: content?.projectName, dataset: content?.datasetName,
+                    taskType: taskType, labels: labels)
+            else { continue }
+            let hookId: Int64 = row["id"]
+            let enabled: Bool = row["enabled"]
+            try db.execute(
+                sql: """
+                    INSERT INTO delivery (eventId, hookId, taskId, webhookId, status, nextAttemptAt, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    eventId, hookId, taskId, Delivery.webhookId(eventId: eventId, hookId: hookId),
+                    enabled ? DeliveryStatus.pending.rawValue : DeliveryStatus.paused.rawValue, ms, ms, ms,
+                ])
+        }
+    }
+
+    /// Claims due deliveries: pending or failed ones whose time came, and in-flight ones whose lease
+    /// expired (a crashed or killed attempt). A delivery waits while an earlier one for the same task
+    /// and hook is unfinished, and a hook never gets more than its `max_in_flight`.
+    public func claimDueDeliveries(at now: Date, limit: Int, lease: TimeInterval, inFlight: [Int64: Int]) async throws
+        -> [ClaimedDelivery]
+    {
+        let ms = now.millisecondsSince1970
+        return try await writer.write { db in
+            let candidates = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (
+                        SELECT * FROM delivery WHERE status IN ('pending', 'failed') AND nextAttemptAt <= ?
+                        ORDER BY nextAttemptAt, id LIMIT ?)
+                    UNION ALL
+                    SELECT * FROM (
+                        SELECT * FROM delivery WHERE status = 'in_flight' AND lockedUntil <= ? ORDER BY lockedUntil LIMIT ?)
+                    """,
+                arguments: [ms, limit * 4, ms, limit])
+            var hooks: [Int64: Hook] = [:]
+            var counts = inFlight
+            var claimed: [ClaimedDelivery] = []
+            for row in candidates where claimed.count < limit {
+                let hookId: Int64 = row["hookId"]
+                if hooks[hookId] == nil {
+                    guard let hookRow = try Row.fetchOne(db, sql: "SELECT * FROM hook WHERE id = ?", arguments: [hookId])
+                    else { continue }
+                    hooks[hookId] = try Self.hook(from: hookRow)
+                }
+                guard let hook = hooks[hookId], hook.enabled, counts[hookId, default: 0] < hook.maxInFlight else { continue }
+                let id: Int64 = row["id"]
+                let taskId: String? = row["taskId"]
+                if let taskId,
+                    try Bool.fetchOne(
+                        db,
+                        sql: """
+                            SELECT 1 FROM delivery WHERE hookId = ? AND taskId = ? AND id < ?
+                                AND status IN ('pending', 'failed', 'in_flight', 'paused') LIMIT 1
+                            """,
+                        arguments: [hookId, taskId, id]) == true
+                {
+                    continue
+                }
+                try db.execute(
+                    sql: "UPDATE delivery SET status = 'in_flight', lockedUntil = ?, updatedAt = ? WHERE id = ?",
+                    arguments: [now.addingTimeInterval(lease).millisecondsSince1970, ms, id])
+                counts[hookId, default: 0] += 1
+                guard let eventRow = try Row.fetchOne(db, sql: "SELECT * FROM event WHERE id = ?", arguments: [row["eventId"]])
+                else { continue }
+                let event = try Self.event(from: eventRow)
+                let submission = try event.correlatedTaskId.flatMap { taskId in
+                    try String.fetchOne(db, sql: "SELECT document FROM submission WHERE taskId = ?", arguments: [taskId])
+                }.map { try decodeJSON(Submission.self, $0) }
+                var delivery = try Self.delivery(from: row, hookName: hook.name)
+                delivery.status = .inFlight
+                claimed.append(
+                    ClaimedDelivery(
+                        delivery: delivery, hook: hook, secrets: try Self.secrets(hookId: hookId, at: now, db),
+                        event: event, submission: submission))
+            }
+            return claimed
+        }
+    }
+
+    /// Records an attempt and moves the delivery (and its hook) on.
+    public func finish(deliveryId: Int64, attempt: DeliveryAttempt?, outcome: DeliveryOutcome, at now: Date) async throws {
+        let ms = now.millisecondsSince1970
+        try await writer.write { db in
+            guard let hookId = try Int64.fetchOne(db, sql: "SELECT hookId FROM delivery WHERE id = ?", arguments: [deliveryId])
+            else { return }
+            if let attempt {
+                try db.execute(
+                    sql: """
+                        INSERT INTO attempt (deliveryId, startedAt, durationMs, statusCode, responseBody, error)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        deliveryId, attempt.startedAt.millisecondsSince1970, attempt.durationMs, attempt.statusCode,
+                        Data(attempt.responseBody), attempt.error,
+                    ])
+            }
+            let counted = attempt == nil ? 0 : 1
+            let status: DeliveryStatus
+            var next: Int64?
+            var note: String? = attempt?.error
+            switch outcome {
+            case .delivered:
+                status = .delivered
+                try db.execute(
+                    sql: "UPDATE hook SET lastSuccessAt = ?, failingSince = NULL WHERE id = ?", arguments: [ms, hookId])
+            case .retry(let at):
+                status = .failed
+                next = at.millisecondsSince1970
+                try Self.markFailing(hookId: hookId, ms: ms, db)
+            case .dead:
+                status = .dead
+                try Self.markFailing(hookId: hookId, ms: ms, db)
+            case .disableHook(let reason):
+                status = .paused
+                note = reason
+                try Self.setEnabled(hookId: hookId, enabled: false, reason: reason, at: now, db)
+            case .skipped(let reason):
+                status = .skipped
+                note = reason
+            }
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET status = ?, attempts = attempts + ?, nextAttemptAt = COALESCE(?, nextAttemptAt),
+                        lockedUntil = NULL, lastStatusCode = COALESCE(?, lastStatusCode), lastError = ?,
+                        deliveredAt = CASE WHEN ? = 'delivered' THEN ? ELSE deliveredAt END, updatedAt = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    status.rawValue, counted, next, attempt?.statusCode, note, status.rawValue, ms, ms, deliveryId,
+                ])
+        }
+    }
+
+    private static func markFailing(hookId: Int64, ms: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE hook SET failingSince = COALESCE(failingSince, ?) WHERE id = ?", arguments: [ms, hookId])
+    }
+
+    /// Whether a `Running` delivery is moot because the task's terminal delivery already went out.
+    public func isSuperseded(_ claimed: ClaimedDelivery) async throws -> Bool {
+        guard IMMStatus(reported: claimed.event.decoded.content?.status) == .running, let taskId = claimed.delivery.taskId
+        else { return false }
+        return try await writer.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT 1 FROM delivery JOIN event ON event.id = delivery.eventId
+                    WHERE delivery.hookId = ? AND delivery.taskId = ? AND delivery.status = 'delivered'
+                        AND event.status IN ('Succeeded', 'Failed') LIMIT 1
+                    """,
+                arguments: [claimed.delivery.hookId, taskId]) == true
+        }
+    }
+
+    /// Deliveries newest first.
+    public func deliveries(filter: DeliveryFilter, limit: Int, before: Int64?) async throws -> Page<Delivery> {
+        var clauses = ["delivery.id < ?"]
+        var arguments: StatementArguments = [before ?? Int64.max]
+        if let hook = filter.hook {
+            clauses.append("hook.name = ?")
+            _ = arguments.append(contentsOf: [hook])
+        }
+        if let status = filter.status {
+            clauses.append("delivery.status = ?")
+            _ = arguments.append(contentsOf: [status.rawValue])
+        }
+        if let taskId = filter.taskId {
+            clauses.append("delivery.taskId = ?")
+            _ = arguments.append(contentsOf: [taskId])
+        }
+        _ = arguments.append(contentsOf: [limit + 1])
+        let sql = """
+            SELECT delivery.*, hook.name AS hookName FROM delivery JOIN hook ON hook.id = delivery.hookId
+            WHERE \(clauses.joined(separator: " AND ")) ORDER BY delivery.id DESC LIMIT ?
+            """
+        let bound = arguments
+        return try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: bound)
+            let items = try rows.prefix(limit).map { try Self.delivery(from: $0, hookName: $0["hookName"]) }
+            return Page(items: items, nextCursor: rows.count > limit ? items.last?.id : nil)
+        }
+    }
+
+    /// One delivery with its attempts.
+    public func delivery(id: Int64) async throws -> (Delivery, [DeliveryAttempt])? {
+        try await writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT delivery.*, hook.name AS hookName FROM delivery JOIN hook ON hook.id = delivery.hookId WHERE delivery.id = ?",
+                    arguments: [id])
+            else { return nil }
+            let attempts = try Row.fetchAll(
+                db, sql: "SELECT * FROM attempt WHERE deliveryId = ? ORDER BY id", arguments: [id]
+            ).map { row in
+                DeliveryAttempt(
+                    startedAt: Date(millisecondsSince1970: row["startedAt"]), durationMs: row["durationMs"],
+                    statusCode: row["statusCode"], responseBody: Array((row["responseBody"] as Data?) ?? Data()),
+                    error: row["error"])
+            }
+            return (try Self.delivery(from: row, hookName: row["hookName"]), attempts)
+        }
+    }
+
+    /// When the next pending or failed delivery is due.
+    public func nextDueAt() async throws -> Date? {
+        try await writer.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT MIN(nextAttemptAt) FROM delivery WHERE status IN ('pending', 'failed')"
+            ).map(Date.init(millisecondsSince1970:))
+        }
+    }
+
+    static func delivery(from row: Row, hookName: String) throws -> Delivery {
+        let delivered: Int64? = row["deliveredAt"]
+        return Delivery(
+            id: row["id"], eventId: row["eventId"], hookId: row["hookId"], hookName: hookName, taskId: row["taskId"],
+            webhookId: row["webhookId"], status: DeliveryStatus(rawValue: row["status"]) ?? .pending,
+            attempts: row["attempts"], nextAttemptAt: Date(millisecondsSince1970: row["nextAttemptAt"]),
+            lastStatusCode: row["lastStatusCode"], lastError: row["lastError"],
+            createdAt: Date(millisecondsSince1970: row["createdAt"]),
+            deliveredAt: delivered.map(Date.init(millisecondsSince1970:)))
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import GatewayCore
+
+extension SQLiteStore {
+    static func hook(from row: Row) throws -> Hook {
+        let schedule: String? = row["retrySchedule"]
+        func date(_ column: String) -> Date? { (row[column] as Int64?).map(Date.init(millisecondsSince1970:)) }
+        return Hook(
+            id: row["id"], name: row["name"], url: row["url"], enabled: row["enabled"],
+            filter: try decodeJSON(HookFilter.self, row["filter"]), timeoutSeconds: row["timeoutSeconds"],
+            maxInFlight: row["maxInFlight"], ratePerSecond: row["ratePerSecond"],
+            retrySchedule: try schedule.map { try decodeJSON([Int].self, $0) },
+            headers: try decodeJSON([String: String].self, row["headers"]), disabledReason: row["disabledReason"],
+            lastSuccessAt: date("lastSuccessAt"), failingSince: date("failingSince"),
+            createdAt: Date(millisecondsSince1970: row["createdAt"]), origin: row["origin"])
+    }
+
+    static func hook(named name: String, _ db: Database) throws -> Hook {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM hook WHERE name = ?", arguments: [name]) else {
+            throw HookError.notFound(name)
+        }
+        return try hook(from: row)
+    }
+
+    /// Every hook, by name.
+    public func hooks() async throws -> [Hook] {
+        try await writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM hook ORDER BY name").map(Self.hook(from:)) }
+    }
+
+    /// One hook.
+    public func hook(named name: String) async throws -> Hook? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM hook WHERE name = ?", arguments: [name]).map(Self.hook(from:))
+        }
+    }
+
+    /// The secrets that sign for a hook at `now`, newest first.
+    public func secrets(hookId: Int64, at now: Date) async throws -> [String] {
+        try await writer.read { db in try Self.secrets(hookId: hookId, at: now, db) }
+    }
+
+    static func secrets(hookId: Int64, at now: Date, _ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: "SELECT secret FROM hookSecret WHERE hookId = ? AND (expiresAt IS NULL OR expiresAt > ?) ORDER BY id DESC",
+            arguments: [hookId, now.millisecondsSince1970])
+    }
+
+    /// Creates a hook.
+    public func createHook(_ hook: Hook, secrets: [String], at now: Date) async throws -> Hook {
+        try hook.validate()
+        return try await writer.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM hook WHERE name = ?", arguments: [hook.name]) == true {
+                throw HookError.conflict(hook.name)
+            }
+            let ms = now.millisecondsSince1970
+            try db.execute(
+                sql: """
+                    INSERT INTO hook (name, url, enabled, filter, timeoutSeconds, maxInFlight, ratePerSecond,
+                        retrySchedule, headers, origin, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    hook.name, hook.url, hook.enabled, try jsonText(hook.filter), hook.timeoutSeconds, hook.maxInFlight,
+                    hook.ratePerSecond, try hook.retrySchedule.map(jsonText), try jsonText(hook.headers), hook.origin,
+                    ms, ms,
+                ])
+            let id = db.lastInsertedRowID
+            for secret in secrets {
+                try db.execute(
+                    sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)", arguments: [id, secret, ms])
+            }
+            return try Self.hook(named: hook.name, db)
+        }
+    }
+
+    /// Replaces a hook's settings.
+    public func updateHook(_ hook: Hook, at now: Date) async throws -> Hook {
+        try hook.validate()
+        return try await writer.write { db in
+            _ = try Self.hook(named: hook.name, db)
+            try db.execute(
+                sql: """
+                    UPDATE hook SET url = ?, filter = ?, timeoutSeconds = ?, maxInFlight = ?, ratePerSecond = ?,
+                        retrySchedule = ?, headers = ?, origin = ?, updatedAt = ? WHERE name = ?
+                    """,
+                arguments: [
+                    hook.url, try jsonText(hook.filter), hook.timeoutSeconds, hook.maxInFlight, hook.ratePerSecond,
+                    try hook.retrySchedule.map(jsonText), try jsonText(hook.headers), hook.origin,
+                    now.millisecondsSince1970, hook.name,
+                ])
+            return try Self.hook(named: hook.name, db)
+        }
+    }
+
+    /// Deletes a hook, its secrets and its deliveries.
+    public func deleteHook(named name: String) async throws {
+        try await writer.write { db in
+            let hook = try Self.hook(named: name, db)
+            try db.execute(sql: "DELETE FROM hook WHERE id = ?", arguments: [hook.id])
+        }
+    }
+
+    /// Enables (releasing paused deliveries) or disables a hook.
+    public func setHookEnabled(named name: String, enabled: Bool, reason: String?, at now: Date) async throws -> Hook {
+        try await writer.write { db in
+            let hook = try Self.hook(named: name, db)
+            try Self.setEnabled(hookId: hook.id, enabled: enabled, reason: reason, at: now, db)
+            return try Self.hook(named: name, db)
+        }
+    }
+
+    static func setEnabled(hookId: Int64, enabled: Bool, reason: String?, at now: Date, _ db: Database) throws {
+        let ms = now.millisecondsSince1970
+        try db.execute(
+            sql: "UPDATE hook SET enabled = ?, disabledReason = ?, failingSince = CASE WHEN ? THEN NULL ELSE failingSince END, updatedAt = ? WHERE id = ?",
+            arguments: [enabled, enabled ? nil : reason, enabled, ms, hookId])
+        if enabled {
+            try db.execute(
+                sql: "UPDATE delivery SET status = 'pending', nextAttemptAt = ?, updatedAt = ? WHERE hookId = ? AND status = 'paused'",
+                arguments: [ms, ms, hookId])
+        } else {
+            try db.execute(
+                sql: "UPDATE delivery SET status = 'paused', updatedAt = ? WHERE hookId = ? AND status IN ('pending', 'failed')",
+                arguments: [ms, hookId])
+        }
+    }
+
+    /// Adds a secret; the existing ones keep signing until `oldExpireAt`.
+    public func rotateSecret(named name: String, newSecret: String, oldExpireAt: Date, at now: Date) async throws -> Hook {
+        try await writer.write { db in
+            let hook = try Self.hook(named: name, db)
+            try db.execute(
+                sql: "UPDATE hookSecret SET expiresAt = ? WHERE hookId = ? AND (expiresAt IS NULL OR expiresAt > ?)",
+                arguments: [oldExpireAt.millisecondsSince1970, hook.id, oldExpireAt.millisecondsSince1970])
+            try db.execute(
+                sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)",
+                arguments: [hook.id, newSecret, now.millisecondsSince1970])
+            return hook
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Makes `secrets` exactly the hook's signing secrets (for hooks declared in the config file,
+    /// where the file is the source of truth).
+    public func replaceSecrets(named name: String, secrets: [String], at now: Date) async throws {
+        try await writer.write { db in
+            let hook = try Self.hook(named: name, db)
+            let current = try Self.secrets(hookId: hook.id, at: now, db)
+            guard Set(current) != Set(secrets) else { return }
+            try db.execute(sql: "DELETE FROM hookSecret WHERE hookId = ?", arguments: [hook.id])
+            for secret in secrets {
+                try db.execute(
+                    sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)",
+                    arguments: [hook.id, secret, now.millisecondsSince1970])
+            }
+        }
+    }
+}

@@ -10,10 +10,13 @@ import Synchronization
 /// resolution and the connection is pinned to that checked address (a client per host and address,
 /// via `dnsOverride`), so a DNS answer that changes between the check and the connect (rebinding)
 /// cannot redirect the request.
+///
+/// The pinned clients live in one process-wide pool, like `HTTPClient.shared`: they are reused
+/// across gateways built in one process (tests build many) and never torn down under a request.
 public final class HTTPWebhookTransport: WebhookTransport {
     private let policy: NetworkPolicy
-    private let clients = Mutex<(active: [String: HTTPClient], retired: [HTTPClient])>(([:], []))
-    private let maxClients = 256
+    private static let clients = Mutex<(active: [String: HTTPClient], retired: [HTTPClient])>(([:], []))
+    private static let maxClients = 256
 
     /// Creates a transport.
     public init(policy: NetworkPolicy) { self.policy = policy }
@@ -55,26 +58,20 @@ public final class HTTPWebhookTransport: WebhookTransport {
         }
     }
 
-    /// Shuts every pooled client down.
-    public func shutdown() async {
-        let all = clients.withLock { clients in
-            defer { clients = ([:], []) }
-            return Array(clients.active.values) + clients.retired
-        }
-        for client in all { try? await client.shutdown() }
-    }
+    /// Nothing to release: the pooled clients are process-wide and idle connections time out.
+    public func shutdown() async {}
 
     private func client(host: String, address: String) -> HTTPClient {
         let key = "\(host)|\(address)"
-        return clients.withLock { clients in
+        return Self.clients.withLock { clients in
             if let existing = clients.active[key] { return existing }
             var configuration = HTTPClient.Configuration(
                 redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
             if CIDR.parseAddress(host) == nil { configuration.dnsOverride = [host: address] }
             configuration.connectionPool.retryConnectionEstablishment = false
             let created = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            // A host whose address changed keeps its old client until shutdown (in-flight requests may use it).
-            if clients.active.count >= maxClients, let victim = clients.active.keys.first,
+            // An evicted client stays referenced: in-flight requests may still use it.
+            if clients.active.count >= Self.maxClients, let victim = clients.active.keys.first,
                 let evicted = clients.active.removeValue(forKey: victim)
             {
                 clients.retired.append(evicted)

@@ -1,0 +1,124 @@
+import Foundation
+import GatewayCore
+import GatewayServer
+import GatewayTestSupport
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import IMMNotify
+import NIOCore
+import Testing
+
+@Suite("Hooks API")
+struct HooksAPITests {
+    private func send(
+        _ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil
+    ) async throws -> (HTTPResponse.Status, JSONValue) {
+        let response = try await client.execute(
+            uri: uri, method: method, headers: [.contentType: "application/json"], body: json.map { ByteBuffer(string: $0) })
+        return (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
+    }
+
+    @Test("create shows the secret once; list and get never do; patch, disable, enable, rotate, delete")
+    func lifecycle() async throws {
+        let gateway = try await TestGateway.make()
+        try await gateway.adminApplication.test(.router) { client in
+            let (created, body) = try await send(
+                client, .post, "/v1/hooks",
+                #"{"name":"photos","url":"https://photos.example.com/imm","filter":{"status":["succeeded"]},"headers":{"Authorization":"Bearer x"}}"#)
+            #expect(created == .created)
+            let secret = try #require(body["secrets"]?.arrayValue?.first?.stringValue)
+            #expect(WebhookSigner.isValidSecret(secret))
+            #expect(body["hook"]?["headers"]?["Authorization"]?.stringValue == "***")
+            let (_, list) = try await send(client, .get, "/v1/hooks")
+            #expect(list["hooks"]?.arrayValue?.count == 1)
+            #expect(!list.jsonText().contains(secret))
+            let (_, shown) = try await send(client, .get, "/v1/hooks/photos")
+            #expect(!shown.jsonText().contains(secret))
+            #expect(shown["active_secrets"]?.intValue == 1)
+            #expect(try await send(client, .post, "/v1/hooks", #"{"name":"photos","url":"https://x.example"}"#).0 == .conflict)
+
+            let (patched, patchBody) = try await send(client, .patch, "/v1/hooks/photos", #"{"timeout_seconds":5,"max_in_flight":2}"#)
+            #expect(patched == .ok)
+            #expect(patchBody["timeout_seconds"]?.intValue == 5)
+            #expect(try await send(client, .patch, "/v1/hooks/photos", #"{"secrets":["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]}"#).0 == .badRequest)
+            #expect(try await send(client, .patch, "/v1/hooks/photos", #"{"timeout_seconds":0}"#).1["error"]?["field"]?.stringValue == "timeout_seconds")
+
+            #expect(try await send(client, .post, "/v1/hooks/photos/disable").1["enabled"] == .bool(false))
+            #expect(try await send(client, .post, "/v1/hooks/photos/enable").1["enabled"] == .bool(true))
+
+            let (rotated, rotation) = try await send(client, .post, "/v1/hooks/photos/rotate-secret")
+            #expect(rotated == .ok)
+            let newSecret = try #require(rotation["secret"]?.stringValue)
+            #expect(newSecret != secret)
+            #expect(rotation["hook"]?["active_secrets"]?.intValue == 2)
+
+            #expect(try await send(client, .delete, "/v1/hooks/photos").0 == .noContent)
+            #expect(try await send(client, .get, "/v1/hooks/photos").0 == .notFound)
+            #expect(try await send(client, .post, "/v1/hooks", #"{"name":"x","url":"https://x.example","colour":"red"}"#).1["error"]?["field"]?.stringValue == "colour")
+        }
+        // After a rotation, both secrets sign for 24 h, then only the new one.
+        let hook = try await gateway.store.createHook(
+            Hook(name: "rot", url: "https://x.example"), secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+            at: Fixtures.fixtureDate)
+        _ = try await gateway.store.rotateSecret(
+            named: "rot", newSecret: WebhookSigner.generateSecret(), oldExpireAt: Fixtures.fixtureDate.addingTimeInterval(86_400),
+            at: Fixtures.fixtureDate)
+        #expect(try await gateway.store.secrets(hookId: hook.id, at: Fixtures.fixtureDate.addingTimeInterval(3600)).count == 2)
+        #expect(try await gateway.store.secrets(hookId: hook.id, at: Fixtures.fixtureDate.addingTimeInterval(90_000)).count == 1)
+    }
+
+    @Test("POST /v1/hooks/{name}/test sends a signed test event and shows the attempt")
+    func testEndpoint() async throws {
+        let receiver = RecordingReceiver()
+        try await receiver.serve {
+            var config = try TestGateway.config()
+            config.delivery.allowPrivateNetworks = true
+            let gateway = try await TestGateway.make(config)
+            try await gateway.adminApplication.test(.router) { client in
+                _ = try await send(client, .post, "/v1/hooks", #"{"name":"t","url":"\#(receiver.url)"}"#)
+                let (status, attempt) = try await send(client, .post, "/v1/hooks/t/test")
+                #expect(status == .ok)
+                #expect(attempt["status_code"]?.intValue == 200)
+            }
+            let body = try JSONValue.parse(try #require(receiver.received.first).body)
+            #expect(body["type"]?.stringValue == "imm.test")
+            #expect(receiver.received.first?.headers["webhook-signature"]?.hasPrefix("v1,") == true)
+        }
+    }
+
+    @Test("hooks declared in the config file are created at start and kept in step with it")
+    func configuredHooks() async throws {
+        var config = try TestGateway.config()
+        config.hooks = [HookSpec(name: "cfg", url: "https://cfg.example.com/hook", secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])]
+        let first = try await TestGateway.make(config)
+        let created = try #require(try await first.store.hook(named: "cfg"))
+        #expect(created.origin == "config")
+        config.hooks[0].url = "https://cfg.example.com/v2"
+        config.hooks[0].secrets = ["whsec_" + Data(repeating: 7, count: 24).base64EncodedString()]
+        let second = try await TestGateway.make(config)
+        #expect(try await second.store.hook(named: "cfg")?.url == "https://cfg.example.com/v2")
+        #expect(try await second.store.secrets(hookId: created.id, at: Date()) == config.hooks[0].secrets)
+        config.hooks[0].secrets = nil
+        await #expect(throws: ConfigurationError.self) { try await TestGateway.make(config) }
+    }
+
+    @Test("deliveries listing filters and detail with attempts; bad filters are 400")
+    func deliveriesAPI() async throws {
+        let gateway = try await TestGateway.make()
+        _ = try await gateway.store.createHook(
+            Hook(name: "h", url: "https://h.example"), secrets: [WebhookSigner.generateSecret()], at: Fixtures.fixtureDate)
+        _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
+        try await gateway.adminApplication.test(.router) { client in
+            let (_, all) = try await send(client, .get, "/v1/deliveries?hook=h&status=pending&task=CreateFacesSearchingTask-0001")
+            let item = try #require(all["deliveries"]?.arrayValue?.first)
+            #expect(item["webhook_id"]?.stringValue == "msg_1_1")
+            let (_, detail) = try await send(client, .get, "/v1/deliveries/\(item["id"]?.intValue ?? 0)")
+            #expect(detail["attempts"]?.arrayValue?.isEmpty == true)
+            #expect(try await send(client, .get, "/v1/deliveries?status=lost").0 == .badRequest)
+            #expect(try await send(client, .get, "/v1/deliveries/77").0 == .notFound)
+            let (_, task) = try await send(client, .get, "/v1/tasks/CreateFacesSearchingTask-0001")
+            #expect(task["deliveries"]?.arrayValue?.first?["hook"]?.stringValue == "h")
+        }
+    }
+}

@@ -28,6 +28,11 @@ public struct AdminClient: Sendable {
         try await send(path, method: .POST, body: json)
     }
 
+    /// Sends `method` with an optional JSON body and returns the status and the JSON body.
+    public func call(_ method: String, _ path: String, json: [UInt8]? = nil) async throws -> (Int, JSONValue) {
+        try await send(path, method: HTTPMethod(rawValue: method), body: json)
+    }
+
     private func send(_ path: String, method: HTTPMethod, body: [UInt8]?) async throws -> (Int, JSONValue) {
         var request = HTTPClientRequest(url: server + path)
         request.method = method

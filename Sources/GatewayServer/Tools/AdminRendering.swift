@@ -86,4 +86,44 @@ public enum AdminRendering {
         guard let cursor = body["next_cursor"]?.stringValue else { return "" }
         return "\n(more: --cursor \(cursor))"
     }
+
+    /// `hooks list`.
+    public static func hookList(_ body: JSONValue) -> String {
+        let rows = (body["hooks"]?.arrayValue ?? []).map { hook in
+            [
+                text(hook["name"]), hook["enabled"] == .bool(true) ? "enabled" : "disabled", text(hook["url"]),
+                text(hook["origin"]), text(hook["last_success_at"]), text(hook["disabled_reason"]),
+            ]
+        }
+        return TextTable.render(headers: ["NAME", "STATE", "URL", "FROM", "LAST SUCCESS", "DISABLED BECAUSE"], rows: rows)
+    }
+
+    /// One hook, and any secrets the answer carries (creation and rotation only).
+    public static func hook(_ body: JSONValue) -> String {
+        let hook = body["hook"] ?? body
+        var lines = [
+            "name             \(text(hook["name"]))", "url              \(text(hook["url"]))",
+            "enabled          \(text(hook["enabled"]))", "filter           \(hook["filter"]?.jsonText() ?? "{}")",
+            "timeout / max    \(text(hook["timeout_seconds"])) s / \(text(hook["max_in_flight"])) in flight",
+            "retry schedule   \(hook["retry_schedule"].flatMap { $0 == .null ? nil : $0.jsonText() } ?? "default")",
+            "active secrets   \(text(hook["active_secrets"]))", "last success     \(text(hook["last_success_at"]))",
+        ]
+        if let reason = hook["disabled_reason"], reason != .null { lines.append("disabled because \(text(reason))") }
+        for secret in body["secrets"]?.arrayValue ?? [] {
+            lines.append("secret           \(text(secret))   (shown once: store it now)")
+        }
+        if let secret = body["secret"] {
+            lines.append("new secret       \(text(secret))   (shown once: store it now)")
+            lines.append("old secrets sign until \(text(body["previous_secrets_expire_at"]))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// An attempt (`hooks test`).
+    public static func attempt(_ body: JSONValue) -> String {
+        [
+            "status           \(text(body["status_code"]))", "duration         \(text(body["duration_ms"])) ms",
+            "error            \(text(body["error"]))", "response         \(text(body["response_body"]))",
+        ].joined(separator: "\n")
+    }
 }

@@ -40,7 +40,9 @@ public func buildGateway(
     var logger = baseLogger
     logger.logLevel = Logger.Level(rawValue: config.logLevel.lowercased()) ?? .info
     try config.validate()
-    let store = try SQLiteStore(path: config.database, durability: config.durability)
+    let store = try SQLiteStore(
+        path: config.database, durability: config.durability,
+        submissionWait: TimeInterval(config.waitForSubmissionSeconds))
     let fetcher: any CertificateFetcher =
         overrides.certificateFetcher
         ?? (config.mns.fetchCertificates ? HTTPCertificateFetcher() : OfflineCertificateFetcher())

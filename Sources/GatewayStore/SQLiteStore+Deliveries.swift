@@ -6,8 +6,12 @@ import IMMNotify
 extension SQLiteStore: DeliveryStore {
     /// Creates one delivery per hook whose filter matches, inside the transaction that stores the
     /// event, so nothing is lost between the commit and the dispatch. Disabled hooks get `paused` ones.
+    /// With `submissionWait` > 0, a notification no submission names yet waits that long for one
+    /// (a submission recorded meanwhile releases it at once), and a hook's label filter is decided
+    /// when it goes out.
     static func createDeliveries(
-        eventId: Int64, taskId: String?, decoded: DecodedNotification, at now: Date, _ db: Database
+        eventId: Int64, taskId: String?, decoded: DecodedNotification, at now: Date, submissionWait: TimeInterval = 0,
+        _ db: Database
     ) throws {
         let hooks = try Row.fetchAll(db, sql: "SELECT id, enabled, filter FROM hook")
         guard !hooks.isEmpty else { return }
@@ -15,8 +19,16 @@ extension SQLiteStore: DeliveryStore {
         let content = decoded.content
         let taskType = content?.taskType ?? decoded.type.flatMap { $0.split(separator: ":").last.map(String.init) }
         let ms = now.millisecondsSince1970
+        var awaiting = false
+        if submissionWait > 0 {
+            awaiting = try taskId.map {
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM submission WHERE taskId = ?", arguments: [$0]) != true
+            } ?? true
+        }
         for row in hooks {
-            let filter = try decodeJSON(HookFilter.self, row["filter"])
+            var filter = try decodeJSON(HookFilter.self, row["filter"])
+            let labelsPending = awaiting && !(filter.labels ?? [:]).isEmpty
+            if labelsPending { filter.labels = nil }
             guard
                 filter.matches(
                     status: content?.status, project: content?.projectName, dataset: content?.datasetName,
@@ -26,12 +38,14 @@ extension SQLiteStore: DeliveryStore {
             let enabled: Bool = row["enabled"]
             try db.execute(
                 sql: """
-                    INSERT INTO delivery (eventId, hookId, taskId, webhookId, status, nextAttemptAt, createdAt, updatedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO delivery (eventId, hookId, taskId, webhookId, status, nextAttemptAt, labelsPending,
+                        createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     eventId, hookId, taskId, Delivery.webhookId(eventId: eventId, hookId: hookId),
-                    enabled ? DeliveryStatus.pending.rawValue : DeliveryStatus.paused.rawValue, ms, ms, ms,
+                    enabled ? DeliveryStatus.pending.rawValue : DeliveryStatus.paused.rawValue,
+                    awaiting ? now.addingTimeInterval(submissionWait).millisecondsSince1970 : ms, labelsPending, ms, ms,
                 ])
         }
     }
@@ -78,6 +92,16 @@ extension SQLiteStore: DeliveryStore {
                         arguments: [hookId, taskId, id]) == true
                 {
                     continue
+                }
+                if row["labelsPending"] == true, let taskId {
+                    let wanted = hook.filter.labels ?? [:]
+                    let labels = try Self.labels(taskId: taskId, db)
+                    if wanted.contains(where: { labels[$0.key] != $0.value }) {
+                        try db.execute(
+                            sql: "UPDATE delivery SET status = 'skipped', lastError = ?, updatedAt = ? WHERE id = ?",
+                            arguments: ["the hook's label filter does not match the task's submission", ms, id])
+                        continue
+                    }
                 }
                 try db.execute(
                     sql: "UPDATE delivery SET status = 'in_flight', lockedUntil = ?, updatedAt = ? WHERE id = ?",

@@ -7,7 +7,8 @@ extension SQLiteStore: IngestStore {
     /// Commits a batch of ingest writes in one transaction. Each write runs in its own savepoint, so
     /// one bad write fails alone while the rest of the batch commits.
     public func commit(_ writes: [IngestWrite]) async throws -> [IngestWriteResult] {
-        try await writer.write { db in
+        let wait = submissionWait
+        return try await writer.write { db in
             var results: [IngestWriteResult] = []
             results.reserveCapacity(writes.count)
             for write in writes {
@@ -15,7 +16,7 @@ extension SQLiteStore: IngestStore {
                 do {
                     try db.inSavepoint {
                         switch write {
-                        case .notification(let record): result = try Self.insert(record, db)
+                        case .notification(let record): result = try Self.insert(record, submissionWait: wait, db)
                         case .rejection(let record): result = try Self.insert(record, db)
                         }
                         return .commit
@@ -29,7 +30,9 @@ extension SQLiteStore: IngestStore {
         }
     }
 
-    private static func insert(_ record: NotificationRecord, _ db: Database) throws -> IngestWriteResult {
+    private static func insert(
+        _ record: NotificationRecord, submissionWait: TimeInterval, _ db: Database
+    ) throws -> IngestWriteResult {
         let decoded = record.decoded
         let source = decoded.source ?? ""
         if let existing = try Int64.fetchOne(
@@ -64,7 +67,8 @@ extension SQLiteStore: IngestStore {
             ])
         let eventId = db.lastInsertedRowID
         let taskId = try correlate(eventId: eventId, record: record, db)
-        try createDeliveries(eventId: eventId, taskId: taskId, decoded: decoded, at: record.receivedAt, db)
+        try createDeliveries(
+            eventId: eventId, taskId: taskId, decoded: decoded, at: record.receivedAt, submissionWait: submissionWait, db)
         return .stored(eventId: eventId)
     }
 

@@ -189,6 +189,9 @@ extension SQLiteStore {
                     CREATE INDEX attempt_deliveryId ON attempt(deliveryId, id);
                     """)
         }
+        migrator.registerMigration("v4-submission-wait") { db in
+            try db.execute(sql: "ALTER TABLE delivery ADD COLUMN labelsPending INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

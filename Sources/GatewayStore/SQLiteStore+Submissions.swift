@@ -61,6 +61,10 @@ extension SQLiteStore {
             try db.execute(
                 sql: "INSERT INTO taskLabel (taskId, key, value) VALUES (?, ?, ?)", arguments: [taskId, key, value])
         }
+        // Deliveries waiting for this submission go out now.
+        try db.execute(
+            sql: "UPDATE delivery SET nextAttemptAt = ? WHERE taskId = ? AND status = 'pending' AND nextAttemptAt > ?",
+            arguments: [nowMs, taskId, nowMs])
         // Notifications that arrived before the submission and name it only by EventId.
         if let eventId = nonEmpty(submission.eventId) {
             let orphans = try Row.fetchAll(
@@ -75,6 +79,9 @@ extension SQLiteStore {
                 let content = try parsed.map { try decodeJSON(IMMTaskContent.self, $0) }
                 try db.execute(
                     sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, orphan["id"]])
+                try db.execute(
+                    sql: "UPDATE delivery SET taskId = ?, nextAttemptAt = MIN(nextAttemptAt, ?) WHERE eventId = ? AND taskId IS NULL",
+                    arguments: [taskId, nowMs, orphan["id"]])
                 try apply(
                     eventId: orphan["id"], receivedAt: Date(millisecondsSince1970: orphan["receivedAt"]),
                     content: content, to: taskId, db)

@@ -15,11 +15,15 @@ public final class SQLiteStore: Sendable {
 
     let writer: any DatabaseWriter
 
+    /// How long deliveries of a notification without a submission wait for one (0: not at all).
+    public let submissionWait: TimeInterval
+
     /// The database file path, or nil for an in-memory database.
     public let path: String?
 
     /// Opens (creating if needed) the database file at `path` in WAL mode and migrates it.
-    public init(path: String, durability: Durability = .full) throws {
+    public init(path: String, durability: Durability = .full, submissionWait: TimeInterval = 0) throws {
+        self.submissionWait = submissionWait
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true
@@ -35,7 +39,8 @@ public final class SQLiteStore: Sendable {
     }
 
     /// Opens a fresh in-memory database (tests and dry runs).
-    public init(inMemory: Void = ()) throws {
+    public init(inMemory: Void = (), submissionWait: TimeInterval = 0) throws {
+        self.submissionWait = submissionWait
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         let queue = try DatabaseQueue(configuration: configuration)

@@ -247,3 +247,53 @@ struct DeliveryTests {
         }
     }
 }
+
+@Suite("Waiting for the submission before delivering", .serialized)
+struct SubmissionWaitTests {
+    @Test("an unmatched notification's deliveries wait; the submission releases them with its labels")
+    func waitsForSubmission() async throws {
+        let receiver = RecordingReceiver()
+        let clock = ManualClock(Fixtures.fixtureDate)
+        try await receiver.serve {
+            var config = try TestGateway.config()
+            config.waitForSubmissionSeconds = 60
+            config.delivery.allowPrivateNetworks = true
+            var acme = HookSpec(name: "acme", url: receiver.url, secrets: [DeliveryTests.secret])
+            acme.filter = HookFilter(labels: ["tenant": "acme"])
+            var other = HookSpec(name: "other", url: receiver.url, secrets: [DeliveryTests.secret])
+            other.filter = HookFilter(labels: ["tenant": "other"])
+            config.hooks = [acme, other, HookSpec(name: "all", url: receiver.url, secrets: [DeliveryTests.secret])]
+            let gateway = try await TestGateway.make(config, clock: clock)
+            _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
+            #expect(try await gateway.dispatcher.runOnce() == 0, "waiting for the submission")
+            _ = try await gateway.store.recordSubmission(
+                Submission(taskId: "CreateFacesSearchingTask-0001", labels: ["tenant": "acme"]), at: clock.now())
+            #expect(try await gateway.dispatcher.runOnce() == 2)
+            let bodies = receiver.received.compactMap { try? JSONValue.parse($0.body) }
+            #expect(bodies.allSatisfy { $0["data"]?["matched"] == .bool(true) })
+            #expect(bodies.allSatisfy { $0["data"]?["submission"]?["labels"]?["tenant"]?.stringValue == "acme" })
+            let statuses = try await gateway.store.deliveries(filter: .init(), limit: 10, before: nil).items
+                .map { "\($0.hookName)=\($0.status.rawValue)" }.sorted()
+            #expect(statuses == ["acme=delivered", "all=delivered", "other=skipped"])
+        }
+    }
+
+    @Test("without a submission they go out after the wait, marked unmatched")
+    func goesOutAnyway() async throws {
+        let receiver = RecordingReceiver()
+        let clock = ManualClock(Fixtures.fixtureDate)
+        try await receiver.serve {
+            var config = try TestGateway.config()
+            config.waitForSubmissionSeconds = 60
+            config.delivery.allowPrivateNetworks = true
+            config.hooks = [HookSpec(name: "all", url: receiver.url, secrets: [DeliveryTests.secret])]
+            let gateway = try await TestGateway.make(config, clock: clock)
+            _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
+            clock.advance(by: 61)
+            #expect(try await gateway.dispatcher.runOnce() == 1)
+            let body = try JSONValue.parse(try #require(receiver.received.first).body)
+            #expect(body["data"]?["matched"] == .bool(false))
+            #expect(body["data"]?["submission"] == .null)
+        }
+    }
+}

@@ -45,7 +45,7 @@ public enum DeliveryPayload {
             "message": string(content?.message.flatMap { $0.isEmpty ? nil : $0 }),
             "started_at": string(content?.startedAt.map(RFC3339.format)),
             "ended_at": string(content?.endedAt.map(RFC3339.format)), "user_data": string(content?.userData),
-            "submission": submissionValue, "results": results,
+            "submission": submissionValue, "matched": .bool(submission != nil), "results": results,
             "gateway_event_id": .number(Double(event.id)),
         ]
         let payload: JSONValue = .object([

@@ -17,7 +17,7 @@ extension GatewayConfig {
         "mns.cert_hosts", "mns.max_clock_skew_seconds", "mns.signed_path", "mns.fetch_certificates",
         "eventbridge.token", "eventbridge.target_url", "eventbridge.cert_hosts",
         "delivery.retry_schedule", "delivery.max_in_flight", "delivery.allow_private_networks",
-        "delivery.allowed_cidrs", "delivery.auto_disable_after_seconds",
+        "delivery.allowed_cidrs", "delivery.auto_disable_after_seconds", "correlation.wait_for_submission_seconds",
     ]
 
     /// Keys whose value is a list of `{url, file}` objects (file only: not settable from the environment).
@@ -113,6 +113,8 @@ extension GatewayConfig {
         }
         config.delivery.autoDisableAfterSeconds = try lookup.int(
             "delivery.auto_disable_after_seconds", default: config.delivery.autoDisableAfterSeconds, range: 60...(365 * 86_400))
+        config.waitForSubmissionSeconds = try lookup.int(
+            "correlation.wait_for_submission_seconds", default: config.waitForSubmissionSeconds, range: 0...86_400)
         return config
     }
 

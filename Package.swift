@@ -38,6 +38,7 @@ let package = Package(
             name: "GatewayCore",
             dependencies: [
                 "IMMNotify",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -85,7 +86,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "IMMNotifyTests", dependencies: ["IMMNotify", "GatewayTestSupport"]),
-        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayTestSupport"]),
+        .testTarget(
+            name: "GatewayCoreTests",
+            dependencies: ["GatewayCore", "GatewayTestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "GatewayStoreTests",
             dependencies: [

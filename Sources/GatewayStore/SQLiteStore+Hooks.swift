@@ -13,7 +13,7 @@ extension SQLiteStore {
             retrySchedule: try schedule.map { try decodeJSON([Int].self, $0) },
             headers: try decodeJSON([String: String].self, row["headers"]), disabledReason: row["disabledReason"],
             lastSuccessAt: date("lastSuccessAt"), failingSince: date("failingSince"),
-            createdAt: Date(millisecondsSince1970: row["createdAt"]), origin: row["origin"])
+            createdAt: Date(millisecondsSince1970: row["createdAt"]), origin: row["origin"], ed25519Key: row["ed25519Key"])
     }
 
     static func hook(named name: String, _ db: Database) throws -> Hook {
@@ -58,13 +58,13 @@ extension SQLiteStore {
             try db.execute(
                 sql: """
                     INSERT INTO hook (name, url, enabled, filter, timeoutSeconds, maxInFlight, ratePerSecond,
-                        retrySchedule, headers, origin, createdAt, updatedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        retrySchedule, headers, origin, ed25519Key, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     hook.name, hook.url, hook.enabled, try jsonText(hook.filter), hook.timeoutSeconds, hook.maxInFlight,
                     hook.ratePerSecond, try hook.retrySchedule.map(jsonText), try jsonText(hook.headers), hook.origin,
-                    ms, ms,
+                    hook.ed25519Key, ms, ms,
                 ])
             let id = db.lastInsertedRowID
             for secret in secrets {
@@ -83,11 +83,11 @@ extension SQLiteStore {
             try db.execute(
                 sql: """
                     UPDATE hook SET url = ?, filter = ?, timeoutSeconds = ?, maxInFlight = ?, ratePerSecond = ?,
-                        retrySchedule = ?, headers = ?, origin = ?, updatedAt = ? WHERE name = ?
+                        retrySchedule = ?, headers = ?, origin = ?, ed25519Key = ?, updatedAt = ? WHERE name = ?
                     """,
                 arguments: [
                     hook.url, try jsonText(hook.filter), hook.timeoutSeconds, hook.maxInFlight, hook.ratePerSecond,
-                    try hook.retrySchedule.map(jsonText), try jsonText(hook.headers), hook.origin,
+                    try hook.retrySchedule.map(jsonText), try jsonText(hook.headers), hook.origin, hook.ed25519Key,
                     now.millisecondsSince1970, hook.name,
                 ])
             return try Self.hook(named: hook.name, db)

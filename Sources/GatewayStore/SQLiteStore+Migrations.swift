@@ -192,6 +192,9 @@ extension SQLiteStore {
         migrator.registerMigration("v4-submission-wait") { db in
             try db.execute(sql: "ALTER TABLE delivery ADD COLUMN labelsPending INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v5-ed25519") { db in
+            try db.execute(sql: "ALTER TABLE hook ADD COLUMN ed25519Key TEXT")
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GatewayCore
 import Testing
@@ -81,5 +82,24 @@ struct DeliveryPolicyTests {
     func hookValidation(hook: Hook, field: String) {
         #expect(throws: HookError.self) { try hook.validate() }
         do { try hook.validate() } catch { #expect(error.field == field) }
+    }
+}
+
+@Suite("Ed25519 (v1a) signatures")
+struct AsymmetricSigningTests {
+    @Test("v1a entries verify with the published public key")
+    func verifies() throws {
+        let key = WebhookSigner.generateSigningKey()
+        let publicKey = try #require(WebhookSigner.publicKey(forSigningKey: key))
+        #expect(publicKey.hasPrefix("whpk_"))
+        let body = Array(#"{"a":1}"#.utf8)
+        let header = WebhookSigner.signatureHeader(
+            id: "msg_1", timestamp: 1_700_000_000, body: body, secrets: [WebhookSigner.generateSecret()], ed25519Key: key)
+        let entry = try #require(header.split(separator: " ").first { $0.hasPrefix("v1a,") })
+        let signature = try #require(Data(base64Encoded: String(entry.dropFirst(4))))
+        let verifier = try Curve25519.Signing.PublicKey(
+            rawRepresentation: try #require(Data(base64Encoded: String(publicKey.dropFirst(5)))))
+        #expect(verifier.isValidSignature(signature, for: Data("msg_1.1700000000.".utf8) + Data(body)))
+        #expect(!verifier.isValidSignature(signature, for: Data("msg_2.1700000000.".utf8) + Data(body)))
     }
 }

@@ -122,3 +122,29 @@ struct HooksAPITests {
         }
     }
 }
+
+@Suite("Ed25519 hooks over the API")
+struct Ed25519HookTests {
+    @Test("a hook created with ed25519 shows its public key and its deliveries carry a v1a entry")
+    func v1a() async throws {
+        let receiver = RecordingReceiver()
+        try await receiver.serve {
+            var config = try TestGateway.config()
+            config.delivery.allowPrivateNetworks = true
+            var spec = HookSpec(name: "signed", url: receiver.url, secrets: [DeliveryTests.secret])
+            spec.ed25519 = true
+            config.hooks = [spec]
+            let gateway = try await TestGateway.make(config)
+            let publicKey = try await gateway.adminApplication.test(.router) { client in
+                let response = try await client.execute(uri: "/v1/hooks/signed", method: .get)
+                return try JSONValue.parse(Array(response.body.readableBytesView))["ed25519_public_key"]?.stringValue
+            }
+            #expect(publicKey?.hasPrefix("whpk_") == true)
+            _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
+            try await gateway.dispatcher.runOnce()
+            let header = try #require(receiver.received.first?.headers["webhook-signature"])
+            let schemes = header.split(separator: " ").compactMap { $0.split(separator: ",").first.map(String.init) }
+            #expect(schemes.sorted() == ["v1", "v1a"])
+        }
+    }
+}

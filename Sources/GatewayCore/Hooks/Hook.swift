@@ -32,14 +32,17 @@ public struct Hook: Sendable, Equatable {
     public var createdAt: Date
     /// Where it was declared: `config` or `api`.
     public var origin: String
+    /// The Ed25519 private key (`whsk_` + Base64) when the hook also gets `v1a` signatures.
+    public var ed25519Key: String?
 
     /// Creates a hook.
     public init(
         id: Int64 = 0, name: String, url: String, enabled: Bool = true, filter: HookFilter = HookFilter(),
         timeoutSeconds: Int = 15, maxInFlight: Int = 8, ratePerSecond: Double? = nil, retrySchedule: [Int]? = nil,
         headers: [String: String] = [:], disabledReason: String? = nil, lastSuccessAt: Date? = nil,
-        failingSince: Date? = nil, createdAt: Date = Date(), origin: String = "api"
+        failingSince: Date? = nil, createdAt: Date = Date(), origin: String = "api", ed25519Key: String? = nil
     ) {
+        self.ed25519Key = ed25519Key
         self.id = id
         self.name = name
         self.url = url

@@ -13,6 +13,7 @@ struct HookDTO: Encodable {
         case timeoutSeconds = "timeout_seconds", maxInFlight = "max_in_flight", ratePerSecond = "rate_per_second"
         case retrySchedule = "retry_schedule", disabledReason = "disabled_reason", lastSuccessAt = "last_success_at"
         case failingSince = "failing_since", createdAt = "created_at", secretCount = "active_secrets"
+        case ed25519PublicKey = "ed25519_public_key"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -32,6 +33,7 @@ struct HookDTO: Encodable {
         try container.encode(hook.failingSince.map(RFC3339.format), forKey: .failingSince)
         try container.encode(RFC3339.format(hook.createdAt), forKey: .createdAt)
         try container.encode(secretCount, forKey: .secretCount)
+        try container.encode(hook.ed25519Key.flatMap(WebhookSigner.publicKey(forSigningKey:)), forKey: .ed25519PublicKey)
     }
 }
 

@@ -169,6 +169,7 @@ components:
         rate_per_second: { type: [number, "null"] }
         retry_schedule: { type: [array, "null"], items: { type: integer, minimum: 0 } }
         headers: { type: object, additionalProperties: { type: string } }
+        ed25519: { type: boolean, description: also sign with Ed25519 (v1a) }
     Hook:
       type: object
       properties:
@@ -187,6 +188,7 @@ components:
         failing_since: { type: [string, "null"], format: date-time }
         created_at: { type: string, format: date-time }
         active_secrets: { type: integer }
+        ed25519_public_key: { type: [string, "null"], description: "whpk_ key that verifies v1a signatures" }
     Attempt:
       type: object
       properties:

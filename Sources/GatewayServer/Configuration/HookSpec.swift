@@ -24,12 +24,14 @@ public struct HookSpec: Sendable, Codable, Equatable {
     public var retrySchedule: [Int]?
     /// Static headers for every request.
     public var headers: [String: String]?
+    /// Also sign with Ed25519 (`v1a`); the public key is shown by the API.
+    public var ed25519: Bool?
 
     /// The keys, as written.
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case name, url, secrets, enabled, filter, headers
         case timeoutSeconds = "timeout_seconds", maxInFlight = "max_in_flight", ratePerSecond = "rate_per_second"
-        case retrySchedule = "retry_schedule"
+        case retrySchedule = "retry_schedule", ed25519
     }
 
     /// Creates a spec.
@@ -54,6 +56,9 @@ public struct HookSpec: Sendable, Codable, Equatable {
         if let ratePerSecond { hook.ratePerSecond = ratePerSecond }
         if let retrySchedule { hook.retrySchedule = retrySchedule }
         if let headers { hook.headers = headers }
+        if let ed25519 {
+            hook.ed25519Key = ed25519 ? (hook.ed25519Key ?? WebhookSigner.generateSigningKey()) : nil
+        }
         for secret in secrets ?? [] where !WebhookSigner.isValidSecret(secret) {
             throw .invalid("secrets", "each secret must be 'whsec_' followed by Base64 of at least 16 bytes")
         }

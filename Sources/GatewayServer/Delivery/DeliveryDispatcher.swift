@@ -160,7 +160,8 @@ public final class DeliveryDispatcher: Service, Sendable {
         headers += [
             ("Content-Type", "application/json"), ("User-Agent", "imm-gateway/\(GatewayInfo.version)"),
             ("webhook-id", webhookId), ("webhook-timestamp", String(timestamp)),
-            ("webhook-signature", WebhookSigner.signatureHeader(id: webhookId, timestamp: timestamp, body: body, secrets: secrets)),
+            ("webhook-signature", WebhookSigner.signatureHeader(
+                    id: webhookId, timestamp: timestamp, body: body, secrets: secrets, ed25519Key: hook.ed25519Key)),
         ]
         let wall = ContinuousClock.now
         let result = await transport.post(url: hook.url, headers: headers, body: body, timeoutSeconds: hook.timeoutSeconds)

@@ -75,6 +75,8 @@ public func buildGateway(
     let dispatcher = DeliveryDispatcher(
         store: store, transport: transport, clock: clock, settings: settings, logger: logger)
 
+    let retention = RetentionService(store: store, clock: clock, policy: config.retention, logger: logger)
+    let replays = ReplayService(store: store, clock: clock, logger: logger)
     let listeners = BoundListeners()
     let ingestRouter = Router(context: BasicRequestContext.self)
     ingestRouter.middlewares.add(JSONErrorMiddleware())
@@ -100,6 +102,7 @@ public func buildGateway(
     TasksController(store: store).addRoutes(to: adminRoutes)
     HooksController(store: store, dispatcher: dispatcher, clock: clock).addRoutes(to: adminRoutes)
     DeliveriesController(store: store).addRoutes(to: adminRoutes)
+    OperationsController(store: store, clock: clock, config: config).addRoutes(to: adminRoutes)
     OpenAPIController().addRoutes(to: adminRoutes)
     let adminApplication = Application(
         router: adminRouter,
@@ -111,11 +114,12 @@ public func buildGateway(
 
     return Gateway(
         config: config, store: store, ingestor: ingestor, ingestApplication: ingestApplication,
-        adminApplication: adminApplication, dispatcher: dispatcher, adminRoutes: adminRoutes.routes,
+        adminApplication: adminApplication, dispatcher: dispatcher, replays: replays,
+        retention: retention, adminRoutes: adminRoutes.routes,
         listeners: listeners,
         services: [
-            TaskExpiryService(store: store, clock: clock, logger: logger), dispatcher, ingestApplication,
-            adminApplication,
+            TaskExpiryService(store: store, clock: clock, logger: logger),
+            retention, replays, dispatcher, ingestApplication, adminApplication,
         ],
         logger: logger)
 }

@@ -20,6 +20,10 @@ public struct Gateway: Sendable {
     public let adminApplication: Application<RouterResponder<BasicRequestContext>>
     /// The delivery dispatcher (tests drive it with `runOnce()`).
     public let dispatcher: DeliveryDispatcher
+    /// The bulk replay worker (tests drive it with `step()`).
+    public let replays: ReplayService
+    /// The retention sweeper (tests drive it with `sweep()`).
+    public let retention: RetentionService
     /// Every admin route as `METHOD /path/{param}` (checked against the OpenAPI document).
     public let adminRoutes: [String]
     /// The ports the listeners bound, once they run.

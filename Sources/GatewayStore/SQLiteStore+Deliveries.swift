@@ -9,12 +9,21 @@ extension SQLiteStore: DeliveryStore {
     /// With `submissionWait` > 0, a notification no submission names yet waits that long for one
     /// (a submission recorded meanwhile releases it at once), and a hook's label filter is decided
     /// when it goes out.
+    ///
+    /// Replays take the same path: `hookIds` narrows the hooks, `ignoreFilter` sends to them whatever
+    /// their filter says (an operator named them), `enabledOnly` leaves disabled hooks out, and
+    /// `replayId` tags the deliveries with the replay that made them. Returns how many were made.
+    @discardableResult
     static func createDeliveries(
         eventId: Int64, taskId: String?, decoded: DecodedNotification, at now: Date, submissionWait: TimeInterval = 0,
+        hookIds: Set<Int64>? = nil, ignoreFilter: Bool = false, enabledOnly: Bool = false, replayId: Int64? = nil,
         _ db: Database
-    ) throws {
-        let hooks = try Row.fetchAll(db, sql: "SELECT id, enabled, filter FROM hook")
-        guard !hooks.isEmpty else { return }
+    ) throws -> Int {
+        let hooks = try Row.fetchAll(db, sql: "SELECT id, enabled, filter FROM hook ORDER BY id").filter { row in
+            (hookIds?.contains(row["id"]) ?? true) && (!enabledOnly || row["enabled"] == true)
+        }
+        guard !hooks.isEmpty else { return 0 }
+        var created = 0
         let labels = try taskId.map { try Self.labels(taskId: $0, db) } ?? [:]
         let content = decoded.content
         let taskType = content?.taskType ?? decoded.type.flatMap { $0.split(separator: ":").last.map(String.init) }
@@ -30,24 +39,28 @@ extension SQLiteStore: DeliveryStore {
             let labelsPending = awaiting && !(filter.labels ?? [:]).isEmpty
             if labelsPending { filter.labels = nil }
             guard
-                filter.matches(
-                    status: content?.status, project: content?.projectName, dataset: content?.datasetName,
-                    taskType: taskType, labels: labels)
+                ignoreFilter
+                    || filter.matches(
+                        status: content?.status, project: content?.projectName, dataset: content?.datasetName,
+                        taskType: taskType, labels: labels)
             else { continue }
             let hookId: Int64 = row["id"]
             let enabled: Bool = row["enabled"]
             try db.execute(
                 sql: """
                     INSERT INTO delivery (eventId, hookId, taskId, webhookId, status, nextAttemptAt, labelsPending,
-                        createdAt, updatedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        replayId, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     eventId, hookId, taskId, Delivery.webhookId(eventId: eventId, hookId: hookId),
                     enabled ? DeliveryStatus.pending.rawValue : DeliveryStatus.paused.rawValue,
-                    awaiting ? now.addingTimeInterval(submissionWait).millisecondsSince1970 : ms, labelsPending, ms, ms,
+                    awaiting ? now.addingTimeInterval(submissionWait).millisecondsSince1970 : ms, labelsPending, replayId,
+                    ms, ms,
                 ])
+            created += 1
         }
+        return created
     }
 
     /// Claims due deliveries: pending or failed ones whose time came, and in-flight ones whose lease

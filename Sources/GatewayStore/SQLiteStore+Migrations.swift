@@ -195,6 +195,31 @@ extension SQLiteStore {
         migrator.registerMigration("v5-ed25519") { db in
             try db.execute(sql: "ALTER TABLE hook ADD COLUMN ed25519Key TEXT")
         }
+        migrator.registerMigration("v6-replays") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE delivery ADD COLUMN replayId INTEGER;
+                    CREATE INDEX delivery_replayId ON delivery(replayId, status) WHERE replayId IS NOT NULL;
+                    CREATE INDEX event_receivedAt ON event(receivedAt);
+                    CREATE INDEX event_decodeState ON event(decodeState, id);
+                    CREATE INDEX rejection_receivedAt ON rejection(receivedAt);
+                    CREATE INDEX attempt_startedAt ON attempt(startedAt);
+                    CREATE TABLE replay (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        state TEXT NOT NULL,
+                        filter TEXT NOT NULL,
+                        ratePerSecond REAL,
+                        requestedBy TEXT NOT NULL,
+                        matched INTEGER NOT NULL DEFAULT 0,
+                        enqueued INTEGER NOT NULL DEFAULT 0,
+                        cursor INTEGER NOT NULL DEFAULT 0,
+                        createdAt INTEGER NOT NULL,
+                        updatedAt INTEGER NOT NULL,
+                        finishedAt INTEGER
+                    );
+                    CREATE INDEX replay_state ON replay(state);
+                    """)
+        }
         return migrator
     }
 }

@@ -27,7 +27,7 @@ struct SQLiteStoreTests {
         #expect(try await full.synchronousMode() == 2)
         let normal = try SQLiteStore(path: temporaryPath(), durability: .normal)
         #expect(try await normal.synchronousMode() == 1)
-        #expect(try await full.appliedMigrations() == ["v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519"])
+        #expect(try await full.appliedMigrations() == ["v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays"])
     }
 
     @Test("dedup keys: MNS MessageId, then (source, envelope id); a batch sees its own earlier writes")

@@ -213,6 +213,32 @@ components:
         created_at: { type: string, format: date-time }
         delivered_at: { type: [string, "null"], format: date-time }
         attempts: { type: array, items: { $ref: "#/components/schemas/Attempt" }, description: detail only }
+    ReplayFilter:
+      type: object
+      properties:
+        since: { type: string, format: date-time }
+        until: { type: string, format: date-time }
+        task_ids: { type: array, items: { type: string } }
+        status: { type: string, description: IMM status of the event }
+        project: { type: string }
+        dataset: { type: string }
+        label: { type: string, description: key=value }
+        hook: { type: string }
+        delivery_status: { type: string, enum: [pending, in_flight, delivered, failed, dead, paused, skipped] }
+    Replay:
+      type: object
+      properties:
+        id: { type: integer }
+        state: { type: string, enum: [running, completed, cancelled] }
+        filter: { $ref: "#/components/schemas/ReplayFilter" }
+        matched: { type: integer }
+        enqueued: { type: integer }
+        delivered: { type: integer }
+        failed: { type: integer }
+        rate_per_second: { type: [number, "null"] }
+        requested_by: { type: string }
+        created_at: { type: string, format: date-time }
+        finished_at: { type: [string, "null"], format: date-time }
 paths:
   /healthz:
     get:
@@ -404,5 +430,81 @@ paths:
         "400": { $ref: "#/components/responses/Error" }
         "401": { $ref: "#/components/responses/Error" }
         "404": { $ref: "#/components/responses/Error" }
+  /v1/events/{id}/replay:
+    post:
+      summary: Create fresh deliveries for one stored event (same webhook-id per hook)
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      requestBody: { content: { application/json: { schema: { type: object, properties: { hook: { type: string } } } } } }
+      responses:
+        "202": { description: Enqueued, content: { application/json: { schema: { type: object, properties: { event_id: { type: integer }, deliveries: { type: integer } } } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/events/reprocess:
+    post:
+      summary: Re-run decoding on stored raw requests; optionally fan the newly decodable out
+      requestBody: { content: { application/json: { schema: { type: object, properties: { decode_state: { type: string, enum: [undecodable, generic, decoded] }, replay: { type: boolean } } } } } }
+      responses:
+        "200": { description: Counts, content: { application/json: { schema: { type: object, properties: { examined: { type: integer }, changed: { type: integer }, deliveries: { type: integer } } } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+  /v1/replays:
+    get:
+      summary: Replay jobs, newest first
+      parameters: [{ $ref: "#/components/parameters/limit" }, { $ref: "#/components/parameters/cursor" }]
+      responses:
+        "200": { description: A page, content: { application/json: { schema: { type: object, properties: { replays: { type: array, items: { $ref: "#/components/schemas/Replay" } }, next_cursor: { type: [string, "null"] } } } } } }
+        "401": { $ref: "#/components/responses/Error" }
+    post:
+      summary: Start a bulk replay (or count with dry_run)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              allOf:
+                - $ref: "#/components/schemas/ReplayFilter"
+                - type: object
+                  properties:
+                    rate_per_second: { type: number }
+                    dry_run: { type: boolean }
+                    requested_by: { type: string }
+      responses:
+        "202": { description: Started, content: { application/json: { schema: { $ref: "#/components/schemas/Replay" } } } }
+        "200": { description: Dry run, content: { application/json: { schema: { type: object, properties: { dry_run: { type: boolean }, matched: { type: integer }, sample: { type: array, items: { $ref: "#/components/schemas/Event" } } } } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/replays/{id}:
+    get:
+      summary: A replay with its progress
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses:
+        "200": { description: The replay, content: { application/json: { schema: { $ref: "#/components/schemas/Replay" } } } }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/replays/{id}/cancel:
+    post:
+      summary: Stop a running replay (enqueued deliveries stay)
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses:
+        "200": { description: The replay, content: { application/json: { schema: { $ref: "#/components/schemas/Replay" } } } }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /v1/backup:
+    post:
+      summary: Consistent online copy of the database to a new file on the gateway's host
+      requestBody: { required: true, content: { application/json: { schema: { type: object, required: [path], properties: { path: { type: string } } } } } }
+      responses:
+        "201": { description: Written, content: { application/json: { schema: { type: object, properties: { path: { type: string }, bytes: { type: integer }, duration_ms: { type: integer } } } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+  /v1/status:
+    get:
+      summary: One screen of operational facts
+      responses:
+        "200": { description: Status, content: { application/json: { schema: { type: object } } } }
+        "401": { $ref: "#/components/responses/Error" }
 """#
 }

@@ -18,6 +18,7 @@ extension GatewayConfig {
         "eventbridge.token", "eventbridge.target_url", "eventbridge.cert_hosts",
         "delivery.retry_schedule", "delivery.max_in_flight", "delivery.allow_private_networks",
         "delivery.allowed_cidrs", "delivery.auto_disable_after_seconds", "correlation.wait_for_submission_seconds",
+        "retention.events_days", "retention.attempts_days", "retention.rejections_days", "retention.rejections_max",
     ]
 
     /// Keys whose value is a list of `{url, file}` objects (file only: not settable from the environment).
@@ -113,6 +114,16 @@ extension GatewayConfig {
         }
         config.delivery.autoDisableAfterSeconds = try lookup.int(
             "delivery.auto_disable_after_seconds", default: config.delivery.autoDisableAfterSeconds, range: 60...(365 * 86_400))
+        func days(_ key: String, _ value: Int?) throws -> Int? {
+            let number = try lookup.int(key, default: value ?? 0, range: 0...36_500)
+            return number == 0 ? nil : number
+        }
+        config.retention.eventsDays = try days("retention.events_days", config.retention.eventsDays)
+        config.retention.attemptsDays = try days("retention.attempts_days", config.retention.attemptsDays)
+        config.retention.rejectionsDays = try days("retention.rejections_days", config.retention.rejectionsDays)
+        let maxRejections = try lookup.int(
+            "retention.rejections_max", default: config.retention.rejectionsMax ?? 0, range: 0...100_000_000)
+        config.retention.rejectionsMax = maxRejections == 0 ? nil : maxRejections
         config.waitForSubmissionSeconds = try lookup.int(
             "correlation.wait_for_submission_seconds", default: config.waitForSubmissionSeconds, range: 0...86_400)
         return config

@@ -110,6 +110,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var logLevel = "info"
     /// Outbound delivery settings.
     public var delivery = Delivery()
+    /// What is deleted when.
+    public var retention = RetentionService.Policy()
     /// How long deliveries of a notification with no submission yet wait for one (0: not at all).
     public var waitForSubmissionSeconds = 0
     /// Hooks declared in the file, applied at start.

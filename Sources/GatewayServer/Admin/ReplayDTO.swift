@@ -1,0 +1,61 @@
+import Foundation
+import GatewayCore
+import GatewayStore
+
+/// The JSON form of a replay job.
+struct ReplayDTO: Encodable {
+    let replay: Replay
+
+    enum CodingKeys: String, CodingKey {
+        case id, state, filter, matched, enqueued, delivered, failed
+        case ratePerSecond = "rate_per_second", requestedBy = "requested_by", createdAt = "created_at"
+        case finishedAt = "finished_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(replay.id, forKey: .id)
+        try container.encode(replay.state.rawValue, forKey: .state)
+        try container.encode(replay.filter, forKey: .filter)
+        try container.encode(replay.matched, forKey: .matched)
+        try container.encode(replay.enqueued, forKey: .enqueued)
+        try container.encode(replay.delivered, forKey: .delivered)
+        try container.encode(replay.failed, forKey: .failed)
+        try container.encode(replay.ratePerSecond, forKey: .ratePerSecond)
+        try container.encode(replay.requestedBy, forKey: .requestedBy)
+        try container.encode(RFC3339.format(replay.createdAt), forKey: .createdAt)
+        try container.encode(replay.finishedAt.map(RFC3339.format), forKey: .finishedAt)
+    }
+}
+
+/// The JSON form of `GET /v1/status`.
+struct StatusDTO: Encodable {
+    let summary: StatusSummary
+    let config: GatewayConfig
+
+    enum CodingKeys: String, CodingKey {
+        case ingest, admin, database, events, tasks, hooks
+        case databaseBytes = "database_bytes", lastRejection = "last_rejection", runningReplays = "running_replays"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode("\(config.ingest.listener.host):\(config.ingest.listener.port)", forKey: .ingest)
+        try container.encode("\(config.admin.listener.host):\(config.admin.listener.port)", forKey: .admin)
+        try container.encode(config.database, forKey: .database)
+        try container.encode(summary.databaseBytes, forKey: .databaseBytes)
+        try container.encode(summary.events, forKey: .events)
+        try container.encode(summary.tasks, forKey: .tasks)
+        try container.encode(summary.runningReplays, forKey: .runningReplays)
+        try container.encode(
+            summary.hooks.map { hook in
+                [
+                    "name": hook.name, "enabled": "\(hook.enabled)", "pending": "\(hook.pending)", "dead": "\(hook.dead)",
+                    "paused": "\(hook.paused)", "oldest_pending_age_seconds": hook.oldestPendingAgeSeconds.map(String.init) ?? "",
+                ]
+            }, forKey: .hooks)
+        try container.encode(
+            summary.lastRejectionReason.map { ["reason": $0, "at": summary.lastRejectionAt.map(RFC3339.format) ?? ""] },
+            forKey: .lastRejection)
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import GRDB
+import GatewayCore
+import IMMNotify
+
+extension SQLiteStore {
+    /// Stored events in a decode state, after `cursor`, oldest first (for reprocessing).
+    public func events(decodeState: DecodeState, after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM event WHERE decodeState = ? AND id > ? ORDER BY id LIMIT ?",
+                arguments: [decodeState.rawValue, cursor, limit]
+            ).map(Self.event(from:))
+        }
+    }
+
+    /// Replaces an event's parsed form after re-decoding its stored raw request, joins it to its task
+    /// if it was not, and (with `fanOut`) creates its deliveries through the ingest path. The raw
+    /// request and the verification evidence are untouched. Returns the deliveries created.
+    public func updateDecoded(eventId: Int64, decoded: DecodedNotification, fanOut: Bool, at now: Date) async throws -> Int {
+        try await writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM event WHERE id = ?", arguments: [eventId]) else {
+                throw ReplayError.notFound("no event \(eventId)")
+            }
+            var messageId = decoded.messageId
+            if let candidate = messageId,
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM event WHERE source = ? AND messageId = ? AND id <> ?",
+                    arguments: [decoded.source ?? "", candidate, eventId]) == true
+            {
+                messageId = nil  // another stored event already owns this id; keep both, dedup cannot merge them now
+            }
+            let content = decoded.content
+            try db.execute(
+                sql: """
+                    UPDATE event SET source = ?, messageId = ?, type = ?, subject = ?, eventTime = ?, taskId = ?,
+                        taskType = ?, status = ?, projectName = ?, datasetName = ?, decodeState = ?, decodeError = ?,
+                        contentText = ?, parsedContent = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    decoded.source ?? "", messageId, decoded.type, decoded.subject, decoded.eventTime, decoded.taskId,
+                    content?.taskType, content?.status, content?.projectName, content?.datasetName,
+                    decoded.state.rawValue, decoded.decodeError, decoded.contentText, try content.map(jsonText), eventId,
+                ])
+            var taskId: String? = row["correlatedTaskId"]
+            if taskId == nil {
+                let record = NotificationRecord(
+                    receivedAt: Date(millisecondsSince1970: row["receivedAt"]),
+                    channel: IngestChannel(rawValue: row["channel"]) ?? .mns, mnsMessageId: row["mnsMessageId"],
+                    request: try Self.request(from: row),
+                    evidence: try decodeJSON(VerificationEvidence.self, row["evidence"]), decoded: decoded)
+                taskId = try Self.correlate(eventId: eventId, record: record, db)
+            }
+            guard fanOut else { return 0 }
+            return try Self.createDeliveries(
+                eventId: eventId, taskId: taskId, decoded: decoded, at: now, enabledOnly: true, db)
+        }
+    }
+
+    /// A consistent copy of the database at `path`, taken while the gateway keeps serving: `VACUUM
+    /// INTO` on a separate read-only connection, so writers are never blocked (WAL readers do not
+    /// block writers). Refuses to overwrite an existing file.
+    public func backup(to path: String) async throws -> Int64 {
+        guard let source = self.path else { throw ReplayError(description: "an in-memory database cannot be backed up") }
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw ReplayError(description: "\(path) already exists; choose a new file")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let reader = try DatabaseQueue(path: source, configuration: configuration)
+        try await reader.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+        try reader.close()
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    /// Deletes, in one small batch, rows past their retention: events (and their deliveries and
+    /// attempts) received before `eventsBefore` unless a task's results came from them, attempts
+    /// started before `attemptsBefore`, rejections received before `rejectionsBefore` or beyond the
+    /// newest `rejectionsMax`. Returns how many rows went; call again until it returns 0.
+    public func purge(
+        eventsBefore: Date?, attemptsBefore: Date?, rejectionsBefore: Date?, rejectionsMax: Int?, batch: Int
+    ) async throws -> Int {
+        try await writer.write { db in
+            var deleted = 0
+            if let attemptsBefore {
+                try db.execute(
+                    sql: "DELETE FROM attempt WHERE id IN (SELECT id FROM attempt WHERE startedAt < ? LIMIT ?)",
+                    arguments: [attemptsBefore.millisecondsSince1970, batch])
+                deleted += db.changesCount
+            }
+            if let rejectionsBefore {
+                try db.execute(
+                    sql: "DELETE FROM rejection WHERE id IN (SELECT id FROM rejection WHERE receivedAt < ? LIMIT ?)",
+                    arguments: [rejectionsBefore.millisecondsSince1970, batch])
+                deleted += db.changesCount
+            }
+            if let rejectionsMax {
+                try db.execute(
+                    sql: """
+                        DELETE FROM rejection WHERE id IN (
+                            SELECT id FROM rejection WHERE id <= (SELECT id FROM rejection ORDER BY id DESC LIMIT 1 OFFSET ?)
+                            LIMIT ?)
+                        """,
+                    arguments: [rejectionsMax, batch])
+                deleted += db.changesCount
+            }
+            if let eventsBefore {
+                let ids = try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM event WHERE receivedAt < ?
+                            AND id NOT IN (SELECT resultEventId FROM task WHERE resultEventId IS NOT NULL)
+                            AND id NOT IN (SELECT eventId FROM face)
+                            AND NOT EXISTS (SELECT 1 FROM delivery WHERE delivery.eventId = event.id
+                                AND delivery.status IN ('pending', 'failed', 'in_flight', 'paused'))
+                        ORDER BY id LIMIT ?
+                        """,
+                    arguments: [eventsBefore.millisecondsSince1970, batch])
+                for id in ids {
+                    try db.execute(sql: "DELETE FROM delivery WHERE eventId = ?", arguments: [id])
+                    try db.execute(sql: "DELETE FROM event WHERE id = ?", arguments: [id])
+                    deleted += 1
+                }
+            }
+            return deleted
+        }
+    }
+
+    /// The facts `imm-gateway status` shows.
+    public func statusSummary(at now: Date) async throws -> StatusSummary {
+        try await writer.read { db in
+            let pageCount = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            var tasks: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM task GROUP BY state") {
+                tasks[row["state"]] = row["n"]
+            }
+            var hooks: [StatusSummary.HookCounts] = []
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT hook.name, hook.enabled,
+                        SUM(CASE WHEN delivery.status IN ('pending', 'failed', 'in_flight') THEN 1 ELSE 0 END) AS pending,
+                        SUM(CASE WHEN delivery.status = 'dead' THEN 1 ELSE 0 END) AS dead,
+                        SUM(CASE WHEN delivery.status = 'paused' THEN 1 ELSE 0 END) AS paused,
+                        MIN(CASE WHEN delivery.status IN ('pending', 'failed', 'in_flight') THEN delivery.createdAt END) AS oldest
+                    FROM hook LEFT JOIN delivery ON delivery.hookId = hook.id GROUP BY hook.id ORDER BY hook.name
+                    """)
+            {
+                let oldest: Int64? = row["oldest"]
+                hooks.append(
+                    .init(
+                        name: row["name"], enabled: row["enabled"], pending: row["pending"] ?? 0, dead: row["dead"] ?? 0,
+                        paused: row["paused"] ?? 0,
+                        oldestPendingAgeSeconds: oldest.map { max(0, Int(now.millisecondsSince1970 - $0) / 1000) }))
+            }
+            let rejection = try Row.fetchOne(
+                db, sql: "SELECT reason, receivedAt FROM rejection ORDER BY id DESC LIMIT 1")
+            return StatusSummary(
+                databaseBytes: pageCount * pageSize, events: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0,
+                tasks: tasks, hooks: hooks, lastRejectionReason: rejection?["reason"],
+                lastRejectionAt: (rejection?["receivedAt"] as Int64?).map(Date.init(millisecondsSince1970:)),
+                runningReplays: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM replay WHERE state = 'running'") ?? 0)
+        }
+    }
+}
+
+/// What `GET /v1/status` reports.
+public struct StatusSummary: Sendable {
+    /// Deliveries of one hook, by state.
+    public struct HookCounts: Sendable {
+        /// The hook.
+        public var name: String
+        /// Whether it is enabled.
+        public var enabled: Bool
+        /// Pending, failed (to retry) and in flight.
+        public var pending: Int
+        /// Dead letters.
+        public var dead: Int
+        /// Waiting for the hook to be enabled.
+        public var paused: Int
+        /// Age of the oldest pending delivery, in seconds.
+        public var oldestPendingAgeSeconds: Int?
+    }
+
+    /// The database size.
+    public var databaseBytes: Int64
+    /// Stored events.
+    public var events: Int
+    /// Tasks by state.
+    public var tasks: [String: Int]
+    /// Deliveries per hook.
+    public var hooks: [HookCounts]
+    /// The reason of the last refusal.
+    public var lastRejectionReason: String?
+    /// When the last refusal happened.
+    public var lastRejectionAt: Date?
+    /// Replays still running.
+    public var runningReplays: Int
+}

@@ -75,6 +75,9 @@ public struct AdminClientError: Error, Sendable, CustomStringConvertible {
     /// The line to print.
     public let message: String
 
+    /// Creates the error.
+    public init(message: String) { self.message = message }
+
     /// The line to print.
     public var description: String { message }
 }

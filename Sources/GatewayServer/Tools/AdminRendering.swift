@@ -2,7 +2,8 @@ import IMMNotify
 
 /// Human renderings of admin API responses for the CLI (`--json` prints the response itself).
 public enum AdminRendering {
-    static func text(_ value: JSONValue?) -> String {
+    /// A JSON value as table text: `-` for null or empty.
+    public static func text(_ value: JSONValue?) -> String {
         switch value {
         case nil, .null?: "-"
         case .string(let text)?: text.isEmpty ? "-" : text
@@ -75,7 +76,8 @@ public enum AdminRendering {
         return lines.joined(separator: "\n")
     }
 
-    static func eventRows(_ events: [JSONValue]) -> String {
+    /// Events as table rows.
+    public static func eventRows(_ events: [JSONValue]) -> String {
         let rows = events.map { event in
             ["id", "received_at", "channel", "format", "task_id", "status", "decode_state"].map { text(event[$0]) }
         }
@@ -125,5 +127,58 @@ public enum AdminRendering {
             "status           \(text(body["status_code"]))", "duration         \(text(body["duration_ms"])) ms",
             "error            \(text(body["error"]))", "response         \(text(body["response_body"]))",
         ].joined(separator: "\n")
+    }
+
+    /// A replay's one-line progress.
+    public static func progress(_ replay: JSONValue) -> String {
+        let matched = replay["matched"]?.intValue ?? 0, enqueued = replay["enqueued"]?.intValue ?? 0
+        let delivered = replay["delivered"]?.intValue ?? 0, failed = replay["failed"]?.intValue ?? 0
+        let width = 20
+        let filled = enqueued == 0 ? 0 : min(width, delivered * width / max(1, enqueued))
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        return "[\(bar)] \(text(replay["state"])): matched \(matched), enqueued \(enqueued), delivered \(delivered), failed \(failed)"
+    }
+
+    /// `replays show`.
+    public static func replay(_ body: JSONValue) -> String {
+        [
+            "replay           \(text(body["id"]))", "state            \(text(body["state"]))",
+            "filter           \(body["filter"]?.jsonText() ?? "{}")", "rate             \(text(body["rate_per_second"]))/s",
+            "requested by     \(text(body["requested_by"])) at \(text(body["created_at"]))",
+            "progress         matched \(text(body["matched"])), enqueued \(text(body["enqueued"])), delivered \(text(body["delivered"])), failed \(text(body["failed"]))",
+            "finished         \(text(body["finished_at"]))",
+        ].joined(separator: "\n")
+    }
+
+    /// `replays list`.
+    public static func replayList(_ body: JSONValue) -> String {
+        let rows = (body["replays"]?.arrayValue ?? []).map { replay in
+            ["id", "state", "matched", "enqueued", "delivered", "failed", "requested_by", "created_at"].map { text(replay[$0]) }
+        }
+        return TextTable.render(
+            headers: ["ID", "STATE", "MATCHED", "ENQUEUED", "DELIVERED", "FAILED", "BY", "CREATED"], rows: rows)
+    }
+
+    /// `status`.
+    public static func status(_ body: JSONValue) -> String {
+        var lines = [
+            "ingest listener  \(text(body["ingest"]))", "admin listener   \(text(body["admin"]))",
+            "database         \(text(body["database"])) (\(text(body["database_bytes"])) bytes)",
+            "events stored    \(text(body["events"]))", "running replays  \(text(body["running_replays"]))",
+        ]
+        let tasks = (body["tasks"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \(text($0.value))" }
+        lines.append("tasks            \(tasks.isEmpty ? "none" : tasks.joined(separator: ", "))")
+        if let rejection = body["last_rejection"], rejection != .null {
+            lines.append("last rejection   \(text(rejection["reason"])) at \(text(rejection["at"]))")
+        } else {
+            lines.append("last rejection   none")
+        }
+        let hooks = (body["hooks"]?.arrayValue ?? []).map { hook in
+            [text(hook["name"]), hook["enabled"]?.stringValue == "true" ? "enabled" : "disabled", text(hook["pending"]),
+             text(hook["dead"]), text(hook["paused"]), text(hook["oldest_pending_age_seconds"])]
+        }
+        lines.append("")
+        lines.append(TextTable.render(headers: ["HOOK", "STATE", "PENDING", "DEAD", "PAUSED", "OLDEST PENDING (s)"], rows: hooks))
+        return lines.joined(separator: "\n")
     }
 }

@@ -11,51 +11,42 @@ import Testing
 
 @Suite("Hooks API")
 struct HooksAPITests {
-    private func send(
-        _ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil
-    ) async throws -> (HTTPResponse.Status, JSONValue) {
-        let response = try await client.execute(
-            uri: uri, method: method, headers: [.contentType: "application/json"], body: json.map { ByteBuffer(string: $0) })
-        return (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
-    }
-
     @Test("create shows the secret once; list and get never do; patch, disable, enable, rotate, delete")
     func lifecycle() async throws {
         let gateway = try await TestGateway.make()
         try await gateway.adminApplication.test(.router) { client in
-            let (created, body) = try await send(
-                client, .post, "/v1/hooks",
+            let (created, body) = try await client.send(.post, "/v1/hooks",
                 #"{"name":"photos","url":"https://photos.example.com/imm","filter":{"status":["succeeded"]},"headers":{"Authorization":"Bearer x"}}"#)
             #expect(created == .created)
             let secret = try #require(body["secrets"]?.arrayValue?.first?.stringValue)
             #expect(WebhookSigner.isValidSecret(secret))
             #expect(body["hook"]?["headers"]?["Authorization"]?.stringValue == "***")
-            let (_, list) = try await send(client, .get, "/v1/hooks")
+            let (_, list) = try await client.send(.get, "/v1/hooks")
             #expect(list["hooks"]?.arrayValue?.count == 1)
             #expect(!list.jsonText().contains(secret))
-            let (_, shown) = try await send(client, .get, "/v1/hooks/photos")
+            let (_, shown) = try await client.send(.get, "/v1/hooks/photos")
             #expect(!shown.jsonText().contains(secret))
             #expect(shown["active_secrets"]?.intValue == 1)
-            #expect(try await send(client, .post, "/v1/hooks", #"{"name":"photos","url":"https://x.example"}"#).0 == .conflict)
+            #expect(try await client.send(.post, "/v1/hooks", #"{"name":"photos","url":"https://x.example"}"#).0 == .conflict)
 
-            let (patched, patchBody) = try await send(client, .patch, "/v1/hooks/photos", #"{"timeout_seconds":5,"max_in_flight":2}"#)
+            let (patched, patchBody) = try await client.send(.patch, "/v1/hooks/photos", #"{"timeout_seconds":5,"max_in_flight":2}"#)
             #expect(patched == .ok)
             #expect(patchBody["timeout_seconds"]?.intValue == 5)
-            #expect(try await send(client, .patch, "/v1/hooks/photos", #"{"secrets":["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]}"#).0 == .badRequest)
-            #expect(try await send(client, .patch, "/v1/hooks/photos", #"{"timeout_seconds":0}"#).1["error"]?["field"]?.stringValue == "timeout_seconds")
+            #expect(try await client.send(.patch, "/v1/hooks/photos", #"{"secrets":["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]}"#).0 == .badRequest)
+            #expect(try await client.send(.patch, "/v1/hooks/photos", #"{"timeout_seconds":0}"#).1["error"]?["field"]?.stringValue == "timeout_seconds")
 
-            #expect(try await send(client, .post, "/v1/hooks/photos/disable").1["enabled"] == .bool(false))
-            #expect(try await send(client, .post, "/v1/hooks/photos/enable").1["enabled"] == .bool(true))
+            #expect(try await client.send(.post, "/v1/hooks/photos/disable").1["enabled"] == .bool(false))
+            #expect(try await client.send(.post, "/v1/hooks/photos/enable").1["enabled"] == .bool(true))
 
-            let (rotated, rotation) = try await send(client, .post, "/v1/hooks/photos/rotate-secret")
+            let (rotated, rotation) = try await client.send(.post, "/v1/hooks/photos/rotate-secret")
             #expect(rotated == .ok)
             let newSecret = try #require(rotation["secret"]?.stringValue)
             #expect(newSecret != secret)
             #expect(rotation["hook"]?["active_secrets"]?.intValue == 2)
 
-            #expect(try await send(client, .delete, "/v1/hooks/photos").0 == .noContent)
-            #expect(try await send(client, .get, "/v1/hooks/photos").0 == .notFound)
-            #expect(try await send(client, .post, "/v1/hooks", #"{"name":"x","url":"https://x.example","colour":"red"}"#).1["error"]?["field"]?.stringValue == "colour")
+            #expect(try await client.send(.delete, "/v1/hooks/photos").0 == .noContent)
+            #expect(try await client.send(.get, "/v1/hooks/photos").0 == .notFound)
+            #expect(try await client.send(.post, "/v1/hooks", #"{"name":"x","url":"https://x.example","colour":"red"}"#).1["error"]?["field"]?.stringValue == "colour")
         }
         // After a rotation, both secrets sign for 24 h, then only the new one.
         let hook = try await gateway.store.createHook(
@@ -76,8 +67,8 @@ struct HooksAPITests {
             config.delivery.allowPrivateNetworks = true
             let gateway = try await TestGateway.make(config)
             try await gateway.adminApplication.test(.router) { client in
-                _ = try await send(client, .post, "/v1/hooks", #"{"name":"t","url":"\#(receiver.url)"}"#)
-                let (status, attempt) = try await send(client, .post, "/v1/hooks/t/test")
+                _ = try await client.send(.post, "/v1/hooks", #"{"name":"t","url":"\#(receiver.url)"}"#)
+                let (status, attempt) = try await client.send(.post, "/v1/hooks/t/test")
                 #expect(status == .ok)
                 #expect(attempt["status_code"]?.intValue == 200)
             }
@@ -110,14 +101,14 @@ struct HooksAPITests {
             Hook(name: "h", url: "https://h.example"), secrets: [WebhookSigner.generateSecret()], at: Fixtures.fixtureDate)
         _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
         try await gateway.adminApplication.test(.router) { client in
-            let (_, all) = try await send(client, .get, "/v1/deliveries?hook=h&status=pending&task=CreateFacesSearchingTask-0001")
+            let (_, all) = try await client.send(.get, "/v1/deliveries?hook=h&status=pending&task=CreateFacesSearchingTask-0001")
             let item = try #require(all["deliveries"]?.arrayValue?.first)
             #expect(item["webhook_id"]?.stringValue == "msg_1_1")
-            let (_, detail) = try await send(client, .get, "/v1/deliveries/\(item["id"]?.intValue ?? 0)")
+            let (_, detail) = try await client.send(.get, "/v1/deliveries/\(item["id"]?.intValue ?? 0)")
             #expect(detail["attempts"]?.arrayValue?.isEmpty == true)
-            #expect(try await send(client, .get, "/v1/deliveries?status=lost").0 == .badRequest)
-            #expect(try await send(client, .get, "/v1/deliveries/77").0 == .notFound)
-            let (_, task) = try await send(client, .get, "/v1/tasks/CreateFacesSearchingTask-0001")
+            #expect(try await client.send(.get, "/v1/deliveries?status=lost").0 == .badRequest)
+            #expect(try await client.send(.get, "/v1/deliveries/77").0 == .notFound)
+            let (_, task) = try await client.send(.get, "/v1/tasks/CreateFacesSearchingTask-0001")
             #expect(task["deliveries"]?.arrayValue?.first?["hook"]?.stringValue == "h")
         }
     }

@@ -13,14 +13,6 @@ import Testing
 
 @Suite("Replay, reprocess, backup, retention, status", .serialized)
 struct OperationsTests {
-    private func send(
-        _ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil
-    ) async throws -> (HTTPResponse.Status, JSONValue) {
-        let response = try await client.execute(
-            uri: uri, method: method, headers: [.contentType: "application/json"], body: json.map { ByteBuffer(string: $0) })
-        return (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
-    }
-
     /// A gateway with two hooks on one receiver and `count` stored face-search events.
     private func seeded(_ receiver: RecordingReceiver, count: Int, clock: ManualClock = ManualClock(Fixtures.fixtureDate))
         async throws -> Gateway
@@ -53,12 +45,12 @@ struct OperationsTests {
             let before = receiver.received.count
             #expect(before == 3, "event 1 → a; event 2 → a and b")
             try await gateway.adminApplication.test(.router) { client in
-                let (status, body) = try await send(client, .post, "/v1/events/2/replay", #"{"hook":"a"}"#)
+                let (status, body) = try await client.send(.post, "/v1/events/2/replay", #"{"hook":"a"}"#)
                 #expect(status == .accepted)
                 #expect(body["deliveries"]?.intValue == 1)
-                #expect(try await send(client, .post, "/v1/events/2/replay").1["deliveries"]?.intValue == 2)
-                #expect(try await send(client, .post, "/v1/events/99/replay").0 == .notFound)
-                #expect(try await send(client, .post, "/v1/events/2/replay", #"{"hook":"nope"}"#).0 == .notFound)
+                #expect(try await client.send(.post, "/v1/events/2/replay").1["deliveries"]?.intValue == 2)
+                #expect(try await client.send(.post, "/v1/events/99/replay").0 == .notFound)
+                #expect(try await client.send(.post, "/v1/events/2/replay", #"{"hook":"nope"}"#).0 == .notFound)
             }
             while try await gateway.dispatcher.runOnce() > 0 {}
             let replayed = receiver.received.dropFirst(before)
@@ -84,15 +76,15 @@ struct OperationsTests {
                     var dry = filter
                     dry.removeLast()
                     dry += (filter == "{}" ? "" : ",") + #""dry_run":true}"#
-                    let (status, body) = try await send(client, .post, "/v1/replays", dry)
+                    let (status, body) = try await client.send(.post, "/v1/replays", dry)
                     #expect(status == .ok, "\(filter)")
                     #expect(body["matched"]?.intValue == expected, "\(filter): \(body)")
                 }
-                let (_, label) = try await send(client, .post, "/v1/replays", #"{"label":"tenant=acme","dry_run":true}"#)
+                let (_, label) = try await client.send(.post, "/v1/replays", #"{"label":"tenant=acme","dry_run":true}"#)
                 #expect(label["matched"]?.intValue == 1)
                 #expect(label["sample"]?.arrayValue?.first?["task_id"]?.stringValue == "T-1")
-                #expect(try await send(client, .post, "/v1/replays", #"{"colour":"red"}"#).0 == .badRequest)
-                #expect(try await send(client, .post, "/v1/replays", #"{"since":"yesterday"}"#).0 == .badRequest)
+                #expect(try await client.send(.post, "/v1/replays", #"{"colour":"red"}"#).0 == .badRequest)
+                #expect(try await client.send(.post, "/v1/replays", #"{"since":"yesterday"}"#).0 == .badRequest)
             }
             #expect(try await gateway.store.replays(limit: 10, before: nil).items.isEmpty, "dry runs store nothing")
             let deliveries = try await gateway.store.deliveries(filter: .init(), limit: 100, before: nil).items.count
@@ -100,8 +92,7 @@ struct OperationsTests {
 
             let before = receiver.received.count
             try await gateway.adminApplication.test(.router) { client in
-                let (status, job) = try await send(
-                    client, .post, "/v1/replays", #"{"status":"failed","hook":"a","requested_by":"ops@example"}"#)
+                let (status, job) = try await client.send(.post, "/v1/replays", #"{"status":"failed","hook":"a","requested_by":"ops@example"}"#)
                 #expect(status == .accepted)
                 #expect(job["state"]?.stringValue == "running")
                 #expect(job["requested_by"]?.stringValue == "ops@example")
@@ -197,7 +188,7 @@ struct OperationsTests {
             #expect(try await gateway.store.task(taskId: "CreateFacesSearchingTask-0001") == nil)
             #expect(try await gateway.store.deliveries(filter: .init(), limit: 10, before: nil).items.isEmpty)
             try await gateway.adminApplication.test(.router) { client in
-                let (status, result) = try await send(client, .post, "/v1/events/reprocess", #"{"replay":true}"#)
+                let (status, result) = try await client.send(.post, "/v1/events/reprocess", #"{"replay":true}"#)
                 #expect(status == .ok)
                 #expect(result["changed"]?.intValue == 1)
                 #expect(result["deliveries"]?.intValue == 1)
@@ -229,7 +220,7 @@ struct OperationsTests {
             }
         }()
         let response = try await gateway.adminApplication.test(.router) { client in
-            try await send(client, .post, "/v1/backup", #"{"path":"\#(path)"}"#)
+            try await client.send(.post, "/v1/backup", #"{"path":"\#(path)"}"#)
         }
         try await load
         #expect(response.0 == .created)
@@ -243,7 +234,7 @@ struct OperationsTests {
         let stored = try await copy.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task") ?? 0 }
         #expect(stored == events, "tasks and events are consistent in the copy")
         let again = try await gateway.adminApplication.test(.router) { client in
-            try await send(client, .post, "/v1/backup", #"{"path":"\#(path)"}"#)
+            try await client.send(.post, "/v1/backup", #"{"path":"\#(path)"}"#)
         }
         #expect(again.0 == .conflict)
     }
@@ -278,7 +269,7 @@ struct OperationsTests {
             let gateway = try await seeded(receiver, count: 2)
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("tampered-body"))
             try await gateway.adminApplication.test(.router) { client in
-                let (status, body) = try await send(client, .get, "/v1/status")
+                let (status, body) = try await client.send(.get, "/v1/status")
                 #expect(status == .ok)
                 #expect(body["events"]?.intValue == 2)
                 #expect(body["tasks"]?["unmatched"]?.intValue == 2)

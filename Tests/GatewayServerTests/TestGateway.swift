@@ -72,3 +72,12 @@ extension TestResponse {
         (try? JSONValue.parse(Array(body.readableBytesView)))?["error"]?["code"]?.stringValue
     }
 }
+
+extension TestClientProtocol {
+    /// Sends `method uri` with an optional JSON body and decodes the JSON answer (null when none).
+    func send(_ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil) async throws -> (HTTPResponse.Status, JSONValue) {
+        let response = try await execute(
+            uri: uri, method: method, headers: [.contentType: "application/json"], body: json.map { ByteBuffer(string: $0) })
+        return (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
+    }
+}

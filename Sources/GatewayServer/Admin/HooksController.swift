@@ -160,16 +160,8 @@ public struct HooksController<Context: RequestContext>: Sendable {
     }
 
     static func decode(_ request: Request) async throws -> HookSpec {
-        let bytes = Array(try await request.body.collect(upTo: 64 * 1024).readableBytesView)
-        guard let members = (try? JSONValue.parse(bytes))?.objectValue else {
-            throw APIError.badRequest("body must be a JSON object", code: "invalid_json")
-        }
-        let known = Set(HookSpec.CodingKeys.allCases.map(\.rawValue))
-        if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
-            var error = APIError.badRequest("unknown field '\(unknown)'", code: "invalid_hook")
-            error.field = unknown
-            throw error
-        }
+        let allowed = Set(HookSpec.CodingKeys.allCases.map(\.rawValue))
+        let bytes = try await JSONBody.object(request, allowed: allowed, code: "invalid_hook", maxBytes: 64 * 1024).bytes
         do {
             return try JSONDecoder().decode(HookSpec.self, from: Data(bytes))
         } catch {

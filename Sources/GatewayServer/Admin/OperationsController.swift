@@ -30,18 +30,7 @@ public struct OperationsController<Context: RequestContext>: Sendable {
     }
 
     private func body(_ request: Request, allowed: Set<String>) async throws -> JSONValue {
-        let bytes = Array(try await request.body.collect(upTo: 64 * 1024).readableBytesView)
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .object([:]) }
-        guard let value = try? JSONValue.parse(bytes), let members = value.objectValue else {
-            throw APIError.badRequest("body must be a JSON object", code: "invalid_json")
-        }
-        if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
-            var error = APIError.badRequest(
-                "unknown field '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))", code: "invalid_request")
-            error.field = unknown
-            throw error
-        }
-        return value
+        try await JSONBody.object(request, allowed: allowed).value
     }
 
     private func id(_ context: Context, _ what: String) throws -> Int64 {

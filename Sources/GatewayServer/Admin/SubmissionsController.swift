@@ -29,8 +29,9 @@ public struct SubmissionsController<Context: RequestContext>: Sendable {
     /// different one was, 400 naming the field when invalid.
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        let body = try await request.body.collect(upTo: Self.maxBodyBytes)
-        let submission = try Self.decode(Array(body.readableBytesView))
+        let allowed = Set(Submission.CodingKeys.allCases.map(\.rawValue))
+        let bytes = try await JSONBody.object(request, allowed: allowed, code: "invalid_submission", maxBytes: Self.maxBodyBytes).bytes
+        let submission = try Self.decode(bytes)
         let outcome: SubmissionOutcome
         do {
             outcome = try await store.recordSubmission(submission, at: clock.now())
@@ -56,25 +57,8 @@ public struct SubmissionsController<Context: RequestContext>: Sendable {
         return try JSONResponse.make(submission)
     }
 
-    /// Parses a submission body strictly: a JSON object with known keys of the right types.
+    /// Decodes a submission body whose keys were already checked, naming the field at fault.
     static func decode(_ bytes: [UInt8]) throws -> Submission {
-        let value: JSONValue
-        do {
-            value = try JSONValue.parse(bytes)
-        } catch {
-            throw APIError.badRequest("body is not JSON: \(error)", code: "invalid_json")
-        }
-        guard let members = value.objectValue else {
-            throw APIError.badRequest("body must be a JSON object", code: "invalid_json")
-        }
-        let known = Set(Submission.CodingKeys.allCases.map(\.rawValue))
-        if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
-            var error = APIError.badRequest(
-                "unknown field '\(unknown)'; known fields: \(known.sorted().joined(separator: ", "))",
-                code: "invalid_submission")
-            error.field = unknown
-            throw error
-        }
         do {
             return try JSONDecoder().decode(Submission.self, from: Data(bytes))
         } catch let error as DecodingError {

@@ -5,6 +5,7 @@ import Hummingbird
 import IMMNotify
 import Logging
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 
 /// Seams a test may replace; production passes none.
@@ -15,15 +16,18 @@ public struct GatewayOverrides: Sendable {
     public var certificateFetcher: (any CertificateFetcher)?
     /// Replaces the outbound webhook transport.
     public var webhookTransport: (any WebhookTransport)?
+    /// The Prometheus registry `/metrics` renders (default: the process-wide one `serve` bootstraps).
+    public var metricsRegistry: PrometheusCollectorRegistry?
     /// Adjusts the dispatcher's settings (tests shorten timings).
     public var dispatcherSettings: (@Sendable (inout DeliveryDispatcher.Settings) -> Void)?
 
     /// No overrides.
     public init(
         ingestStore: (any IngestStore)? = nil, certificateFetcher: (any CertificateFetcher)? = nil,
-        webhookTransport: (any WebhookTransport)? = nil,
+        webhookTransport: (any WebhookTransport)? = nil, metricsRegistry: PrometheusCollectorRegistry? = nil,
         dispatcherSettings: (@Sendable (inout DeliveryDispatcher.Settings) -> Void)? = nil
     ) {
+        self.metricsRegistry = metricsRegistry
         self.ingestStore = ingestStore
         self.certificateFetcher = certificateFetcher
         self.webhookTransport = webhookTransport
@@ -79,6 +83,7 @@ public func buildGateway(
     let replays = ReplayService(store: store, clock: clock, logger: logger)
     let listeners = BoundListeners()
     let ingestRouter = Router(context: BasicRequestContext.self)
+    ingestRouter.middlewares.add(MetricsMiddleware())
     ingestRouter.middlewares.add(JSONErrorMiddleware())
     IngestController(
         ingestor: ingestor, mnsPath: config.ingest.mnsPath, eventBridgePath: config.ingest.eventBridgePath,
@@ -94,7 +99,8 @@ public func buildGateway(
 
     let adminRouter = Router(context: BasicRequestContext.self)
     adminRouter.middlewares.add(JSONErrorMiddleware())
-    adminRouter.middlewares.add(BearerTokenMiddleware(token: config.admin.token))
+    adminRouter.middlewares.add(MetricsMiddleware())
+    adminRouter.middlewares.add(BearerTokenMiddleware(token: config.admin.token, openPaths: ["/healthz", "/readyz"]))
     let adminRoutes = RouteTable(router: adminRouter)
     HealthController(reader: store).addRoutes(to: adminRoutes)
     EventsController(reader: store).addRoutes(to: adminRoutes)
@@ -103,6 +109,8 @@ public func buildGateway(
     HooksController(store: store, dispatcher: dispatcher, clock: clock).addRoutes(to: adminRoutes)
     DeliveriesController(store: store).addRoutes(to: adminRoutes)
     OperationsController(store: store, clock: clock, config: config).addRoutes(to: adminRoutes)
+    MetricsController(store: store, clock: clock, registry: overrides.metricsRegistry ?? PrometheusMetricsFactory.defaultRegistry)
+        .addRoutes(to: adminRoutes)
     OpenAPIController().addRoutes(to: adminRoutes)
     let adminApplication = Application(
         router: adminRouter,

@@ -200,3 +200,10 @@ public struct StatusSummary: Sendable {
     /// Replays still running.
     public var runningReplays: Int
 }
+
+extension SQLiteStore {
+    /// Whether the database accepts a write right now (an empty write transaction), for `/readyz`.
+    public func probeWritable() async throws {
+        try await writer.write { db in try db.execute(sql: "SELECT 1") }
+    }
+}

@@ -5,6 +5,7 @@ import GatewayTestSupport
 import Hummingbird
 import HummingbirdTesting
 import IMMNotify
+import Prometheus
 import Testing
 
 @Suite("Admin API")
@@ -101,6 +102,29 @@ struct AdminRouteTests {
             let (status, body) = try await client.getJSON("/healthz")
             #expect(status == .ok)
             #expect(body["database"]?.stringValue == "ok")
+        }
+    }
+}
+
+@Suite("Metrics and readiness")
+struct MetricsTests {
+    @Test("/metrics serves Prometheus text with the backlog gauges; /readyz is open and ready")
+    func metrics() async throws {
+        var config = try TestGateway.config()
+        config.admin.token = "t"
+        config.hooks = [HookSpec(name: "h", url: "https://h.example", secrets: [DeliveryTests.secret])]
+        let gateway = try await TestGateway.make(config, overrides: .init(metricsRegistry: PrometheusCollectorRegistry()))
+        _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
+        try await gateway.adminApplication.test(.router) { client in
+            #expect(try await client.execute(uri: "/metrics", method: .get).status == .unauthorized)
+            let response = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer t"])
+            #expect(response.status == .ok)
+            let text = String(buffer: response.body)
+            #expect(text.contains(#"imm_gateway_deliveries_pending{hook="h"} 1"#), "\(text)")
+            #expect(text.contains(#"imm_gateway_tasks{state="unmatched"} 1"#))
+            #expect(text.contains("# HELP imm_gateway_events_stored"))
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .ok)
         }
     }
 }

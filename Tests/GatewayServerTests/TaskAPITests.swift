@@ -124,7 +124,7 @@ struct TaskAPITests {
         }
     }
 
-    @Test("with a token, every admin route but /healthz refuses requests without it")
+    @Test("with a token, every admin route but the probes refuses requests without it")
     func authOnEveryRoute() async throws {
         var config = try TestGateway.config()
         config.admin.token = "s3cret"
@@ -136,7 +136,7 @@ struct TaskAPITests {
                 let uri = String(parts[1]).replacingOccurrences(of: "{id}", with: "1")
                     .replacingOccurrences(of: "{taskId}", with: "T").replacingOccurrences(of: "{name}", with: "h")
                 let response = try await client.execute(uri: uri, method: method)
-                if uri == "/healthz" {
+                if uri == "/healthz" || uri == "/readyz" {
                     #expect(response.status == .ok)
                 } else {
                     #expect(response.status == .unauthorized, "\(route)")

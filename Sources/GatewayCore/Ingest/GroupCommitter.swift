@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 
 /// Batches concurrent ingest writes into single transactions so a `synchronous=FULL` commit is paid
@@ -56,6 +57,13 @@ public final class GroupCommitter: Sendable {
             return batch
         }
         if !batch.isEmpty {
+            Recorder(label: "imm_gateway_ingest_commit_batch_size").record(batch.count)
+            let started = ContinuousClock.now
+            defer {
+                let elapsed = ContinuousClock.now - started
+                Timer(label: "imm_gateway_ingest_commit_seconds").recordNanoseconds(
+                    elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            }
             do {
                 let results = try await store.commit(batch.map(\.write))
                 for (index, pending) in batch.enumerated() {

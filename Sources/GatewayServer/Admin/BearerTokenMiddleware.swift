@@ -3,14 +3,14 @@ import Foundation
 import Hummingbird
 
 /// Requires `Authorization: Bearer <admin.token>` on every admin route except the open paths
-/// (`/healthz`, for load-balancer probes). With no token configured it lets everything through,
+/// (`/healthz` and `/readyz`, for load-balancer probes). With no token configured it lets everything through,
 /// which the configuration allows only on a loopback listener.
 public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: [UInt8]
     let openPaths: Set<String>
 
     /// Creates the middleware; an empty token disables the check.
-    public init(token: String, openPaths: Set<String> = ["/healthz"]) {
+    public init(token: String, openPaths: Set<String> = ["/healthz", "/readyz"]) {
         self.token = Array(token.utf8)
         self.openPaths = openPaths
     }

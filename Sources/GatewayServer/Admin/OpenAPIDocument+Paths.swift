@@ -267,5 +267,18 @@ extension OpenAPIDocument {
       responses:
         "200": { description: Status, content: { application/json: { schema: { type: object } } } }
         "401": { $ref: "#/components/responses/Error" }
+  /readyz:
+    get:
+      summary: Ready when the database accepts writes (no token needed)
+      security: []
+      responses:
+        "200": { description: Ready, content: { application/json: { schema: { type: object, properties: { status: { type: string } } } } } }
+        "503": { $ref: "#/components/responses/Error" }
+  /metrics:
+    get:
+      summary: Prometheus text exposition (requests, rejections, duplicates, commit batches, deliveries, backlog gauges)
+      responses:
+        "200": { description: Metrics, content: { text/plain: {} } }
+        "401": { $ref: "#/components/responses/Error" }
 """#
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import GatewayServer
 import Logging
+import Metrics
+import Prometheus
 
 /// `imm-gateway serve`: runs the ingest and admin listeners until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
@@ -39,6 +41,7 @@ struct Serve: AsyncParsableCommand {
             handler.logLevel = Logger.Level(rawValue: settings.logLevel.lowercased()) ?? .info
             return handler
         }
+        MetricsSystem.bootstrap(PrometheusMetricsFactory())
         let gateway = try await buildGateway(config: settings)
         var logger = Logger(label: "imm-gateway")
         logger.logLevel = .info

@@ -89,6 +89,12 @@ public func buildGateway(
         ingestor: ingestor, mnsPath: config.ingest.mnsPath, eventBridgePath: config.ingest.eventBridgePath,
         maxBodyBytes: config.ingest.maxBodyBytes
     ).addRoutes(to: ingestRouter)
+    if config.ingest.benchRoute {
+        ingestRouter.post("/bench/noop") { request, _ -> Response in
+            for try await _ in request.body {}
+            return Response(status: .noContent)
+        }
+    }
     let ingestApplication = Application(
         router: ingestRouter,
         configuration: .init(

@@ -12,7 +12,7 @@ extension GatewayConfig {
     static let scalarKeys: Set<String> = [
         "database", "durability", "log_level", "max_commit_batch",
         "ingest.host", "ingest.port", "ingest.mns_path", "ingest.eventbridge_path", "ingest.max_body_bytes",
-        "ingest.rejection_body_bytes",
+        "ingest.rejection_body_bytes", "ingest.bench_route",
         "admin.host", "admin.port", "admin.token",
         "mns.cert_hosts", "mns.max_clock_skew_seconds", "mns.signed_path", "mns.fetch_certificates",
         "eventbridge.token", "eventbridge.target_url", "eventbridge.cert_hosts",
@@ -84,6 +84,7 @@ extension GatewayConfig {
             "ingest.max_body_bytes", default: config.ingest.maxBodyBytes, range: 1024...(64 << 20))
         config.ingest.rejectionBodyBytes = try lookup.int(
             "ingest.rejection_body_bytes", default: config.ingest.rejectionBodyBytes, range: 0...(64 << 20))
+        config.ingest.benchRoute = try lookup.bool("ingest.bench_route", default: config.ingest.benchRoute)
         config.admin.listener.host = try lookup.string("admin.host", default: config.admin.listener.host)
         config.admin.listener.port = try lookup.int("admin.port", default: config.admin.listener.port, range: 0...65535)
         config.admin.token = try lookup.string("admin.token", default: config.admin.token)

@@ -44,6 +44,9 @@ public struct GatewayConfig: Sendable, Equatable {
         public var maxBodyBytes = 1_048_576
         /// How much of a refused request's body is kept in the rejections table.
         public var rejectionBodyBytes = 65_536
+        /// Benchmark only: adds `POST /bench/noop`, answering 204 without doing anything (the
+        /// baseline `imm-gateway bench` measures the HTTP stack with).
+        public var benchRoute = false
     }
 
     /// The local admin listener.

@@ -2,6 +2,7 @@ import Foundation
 import GatewayCore
 import GatewayStore
 import Hummingbird
+import HummingbirdCore
 import IMMNotify
 import Logging
 import NIOCore
@@ -95,11 +96,18 @@ public func buildGateway(
             return Response(status: .noContent)
         }
     }
+    let limits = config.ingest
+    let http1 = HTTP1Channel.Configuration(
+        idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes,
+            maxHeaderFieldCount: limits.maxHeaderCount))
     let ingestApplication = Application(
-        router: ingestRouter,
+        router: ingestRouter, server: .http1(configuration: http1),
         configuration: .init(
             address: .hostname(config.ingest.listener.host, port: config.ingest.listener.port),
-            serverName: "imm-gateway"),
+            serverName: "imm-gateway",
+            availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
         onServerRunning: { channel in listeners.bound("ingest", port: channel.localAddress?.port ?? 0) },
         logger: logger)
 
@@ -119,7 +127,7 @@ public func buildGateway(
         .addRoutes(to: adminRoutes)
     OpenAPIController().addRoutes(to: adminRoutes)
     let adminApplication = Application(
-        router: adminRouter,
+        router: adminRouter, server: .http1(configuration: http1),
         configuration: .init(
             address: .hostname(config.admin.listener.host, port: config.admin.listener.port),
             serverName: "imm-gateway-admin"),

@@ -30,21 +30,22 @@ public struct NotificationIngestor: Sendable {
     }
 
     /// Authenticates, decodes and durably stores an MNS push.
-    public func ingestMNS(_ request: CapturedRequest) async -> Result<IngestOutcome, IngestError> {
+    public func ingestMNS(_ request: CapturedRequest, logger: Logger? = nil) async -> Result<IngestOutcome, IngestError> {
+        let logger = logger ?? self.logger
         let receivedAt = clock.now()
         let certificates = self.certificates
         let report = await mnsVerifier.verify(request, now: receivedAt) { url in
             try await certificates.certificate(for: url)
         }
         if let failure = report.failure {
-            return await refuse(request, channel: .mns, at: receivedAt, error: IngestError(failure))
+            return await refuse(request, channel: .mns, at: receivedAt, error: IngestError(failure), logger: logger)
         }
         let push: MNSPush
         do {
             push = try MNSPush.parse(body: request.body)
         } catch {
             let refusal = IngestError(.unparsableBody, "authentic MNS push with an unreadable body: \(error)")
-            return await refuse(request, channel: .mns, at: receivedAt, error: refusal, bodyLimit: Int.max)
+            return await refuse(request, channel: .mns, at: receivedAt, error: refusal, bodyLimit: Int.max, logger: logger)
         }
         let evidence = VerificationEvidence(
             method: "mns-rsa-sha1", certificateURL: report.certificateURL,
@@ -53,25 +54,26 @@ public struct NotificationIngestor: Sendable {
             receivedAt: receivedAt, channel: .mns,
             mnsMessageId: nonEmpty(push.messageId) ?? nonEmpty(request.header("x-mns-message-id")),
             request: request, evidence: evidence, decoded: NotificationDecoder.decode(push))
-        return await store(record)
+        return await store(record, logger: logger)
     }
 
     /// Authenticates, decodes and durably stores an EventBridge CloudEvent.
-    public func ingestEventBridge(_ request: CapturedRequest) async -> Result<IngestOutcome, IngestError> {
+    public func ingestEventBridge(_ request: CapturedRequest, logger: Logger? = nil) async -> Result<IngestOutcome, IngestError> {
+        let logger = logger ?? self.logger
         let receivedAt = clock.now()
         let certificates = self.certificates
         let report = await eventBridgeVerifier.verify(request, now: receivedAt) { url in
             try await certificates.certificate(for: url)
         }
         if let failure = report.failure {
-            return await refuse(request, channel: .eventbridge, at: receivedAt, error: IngestError(failure))
+            return await refuse(request, channel: .eventbridge, at: receivedAt, error: IngestError(failure), logger: logger)
         }
         let event: CloudEvent
         do {
             event = try CloudEvent.parse(body: request.body)
         } catch {
             let refusal = IngestError(.unparsableBody, "authentic EventBridge request with an unreadable body: \(error)")
-            return await refuse(request, channel: .eventbridge, at: receivedAt, error: refusal, bodyLimit: Int.max)
+            return await refuse(request, channel: .eventbridge, at: receivedAt, error: refusal, bodyLimit: Int.max, logger: logger)
         }
         let evidence = VerificationEvidence(
             method: report.method, certificateURL: report.certificateURL,
@@ -79,7 +81,7 @@ public struct NotificationIngestor: Sendable {
         let record = NotificationRecord(
             receivedAt: receivedAt, channel: .eventbridge, mnsMessageId: nil, request: request, evidence: evidence,
             decoded: NotificationDecoder.decode(event))
-        return await store(record)
+        return await store(record, logger: logger)
     }
 
     /// Records a request refused before it could be verified (for example, a body over the size
@@ -90,7 +92,7 @@ public struct NotificationIngestor: Sendable {
         await refuse(request, channel: channel, at: clock.now(), error: error, bodySize: bodySize)
     }
 
-    private func store(_ record: NotificationRecord) async -> Result<IngestOutcome, IngestError> {
+    private func store(_ record: NotificationRecord, logger: Logger) async -> Result<IngestOutcome, IngestError> {
         let channel = record.channel.rawValue
         do {
             switch try await committer.submit(.notification(record)) {
@@ -117,8 +119,9 @@ public struct NotificationIngestor: Sendable {
 
     private func refuse(
         _ request: CapturedRequest, channel: IngestChannel, at receivedAt: Date, error: IngestError,
-        bodyLimit: Int? = nil, bodySize: Int? = nil
+        bodyLimit: Int? = nil, bodySize: Int? = nil, logger: Logger? = nil
     ) async -> Result<IngestOutcome, IngestError> {
+        let logger = logger ?? self.logger
         Counter(
             label: "imm_gateway_ingest_rejections_total",
             dimensions: [("channel", channel.rawValue), ("reason", error.code.rawValue)]

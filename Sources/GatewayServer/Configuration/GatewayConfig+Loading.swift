@@ -12,7 +12,8 @@ extension GatewayConfig {
     static let scalarKeys: Set<String> = [
         "database", "durability", "log_level", "max_commit_batch",
         "ingest.host", "ingest.port", "ingest.mns_path", "ingest.eventbridge_path", "ingest.max_body_bytes",
-        "ingest.rejection_body_bytes", "ingest.bench_route",
+        "ingest.rejection_body_bytes", "ingest.bench_route", "ingest.max_connections", "ingest.idle_timeout_seconds",
+        "ingest.max_header_bytes", "ingest.max_header_count", "log_format",
         "admin.host", "admin.port", "admin.token",
         "mns.cert_hosts", "mns.max_clock_skew_seconds", "mns.signed_path", "mns.fetch_certificates",
         "eventbridge.token", "eventbridge.target_url", "eventbridge.cert_hosts",
@@ -85,6 +86,18 @@ extension GatewayConfig {
         config.ingest.rejectionBodyBytes = try lookup.int(
             "ingest.rejection_body_bytes", default: config.ingest.rejectionBodyBytes, range: 0...(64 << 20))
         config.ingest.benchRoute = try lookup.bool("ingest.bench_route", default: config.ingest.benchRoute)
+        config.ingest.maxConnections = try lookup.int(
+            "ingest.max_connections", default: config.ingest.maxConnections, range: 1...1_000_000)
+        config.ingest.idleTimeoutSeconds = try lookup.int(
+            "ingest.idle_timeout_seconds", default: config.ingest.idleTimeoutSeconds, range: 1...3600)
+        config.ingest.maxHeaderBytes = try lookup.int(
+            "ingest.max_header_bytes", default: config.ingest.maxHeaderBytes, range: 1024...(1 << 20))
+        config.ingest.maxHeaderCount = try lookup.int(
+            "ingest.max_header_count", default: config.ingest.maxHeaderCount, range: 10...10_000)
+        config.logFormat = try lookup.string("log_format", default: config.logFormat)
+        guard ["text", "json"].contains(config.logFormat) else {
+            throw ConfigurationError("log_format must be 'text' or 'json', not '\(config.logFormat)'")
+        }
         config.admin.listener.host = try lookup.string("admin.host", default: config.admin.listener.host)
         config.admin.listener.port = try lookup.int("admin.port", default: config.admin.listener.port, range: 0...65535)
         config.admin.token = try lookup.string("admin.token", default: config.admin.token)

@@ -44,6 +44,14 @@ public struct GatewayConfig: Sendable, Equatable {
         public var maxBodyBytes = 1_048_576
         /// How much of a refused request's body is kept in the rejections table.
         public var rejectionBodyBytes = 65_536
+        /// The most concurrent connections; more wait in the accept queue.
+        public var maxConnections = 1024
+        /// A connection idle this long (no request being read or answered) is closed.
+        public var idleTimeoutSeconds = 30
+        /// The largest header block accepted (all fields together), in bytes.
+        public var maxHeaderBytes = 65_536
+        /// The most header fields accepted.
+        public var maxHeaderCount = 100
         /// Benchmark only: adds `POST /bench/noop`, answering 204 without doing anything (the
         /// baseline `imm-gateway bench` measures the HTTP stack with).
         public var benchRoute = false
@@ -111,6 +119,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var eventBridge = EventBridge()
     /// Log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
+    /// Log line format: `text` (key=value metadata) or `json` (one object per line).
+    public var logFormat = "text"
     /// Outbound delivery settings.
     public var delivery = Delivery()
     /// What is deleted when.

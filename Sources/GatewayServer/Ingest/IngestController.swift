@@ -28,12 +28,12 @@ public struct IngestController<Context: RequestContext>: Sendable {
 
     /// `POST {mns_path}`: one MNS push.
     @Sendable func receiveMNS(_ request: Request, context: Context) async throws -> Response {
-        try await receive(request, channel: .mns) { await ingestor.ingestMNS($0) }
+        try await receive(request, channel: .mns) { await ingestor.ingestMNS($0, logger: context.logger) }
     }
 
     /// `POST {eventbridge_path}`: one EventBridge CloudEvent.
     @Sendable func receiveEventBridge(_ request: Request, context: Context) async throws -> Response {
-        try await receive(request, channel: .eventbridge) { await ingestor.ingestEventBridge($0) }
+        try await receive(request, channel: .eventbridge) { await ingestor.ingestEventBridge($0, logger: context.logger) }
     }
 
     private func receive(

@@ -24,21 +24,32 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (overrides `log_level`).")
     var logLevel: String?
 
+    @Option(name: .long, help: "Log format: text (key=value) or json (overrides `log_format`).")
+    var logFormat: String?
+
     func run() async throws {
         var overrides: [String: String] = [:]
         overrides["database"] = database
         overrides["ingest.port"] = ingestPort.map(String.init)
         overrides["admin.port"] = adminPort.map(String.init)
         overrides["log_level"] = logLevel
+        overrides["log_format"] = logFormat
         let settings: GatewayConfig
         do {
             settings = try GatewayConfig.load(file: config, overrides: overrides)
         } catch let error as ConfigurationError {
             throw ValidationError("configuration: \(error.description)")
         }
+        let level = Logger.Level(rawValue: settings.logLevel.lowercased()) ?? .info
+        let json = settings.logFormat == "json"
         LoggingSystem.bootstrap { label in
+            if json {
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: settings.logLevel.lowercased()) ?? .info
+            handler.logLevel = level
             return handler
         }
         MetricsSystem.bootstrap(PrometheusMetricsFactory())

@@ -198,7 +198,8 @@ public struct BenchRunner: Sendable {
         }
     }
 
-    static func waitReady(client: HTTPClient, port: Int) async throws {
+    /// Waits (at most 60 s) until the admin listener on `port` answers `/readyz` with 200.
+    public static func waitReady(client: HTTPClient, port: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let response = try? await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(2)),
@@ -221,8 +222,8 @@ public struct BenchRunner: Sendable {
         return (field("VmRSS"), field("VmHWM"))
     }
 
-    /// A TCP port free right now on 127.0.0.1.
-    static func freePort() throws -> Int {
+    /// A TCP port free right now on 127.0.0.1 (for starting a gateway process on known ports).
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw BenchError("socket() failed") }
         defer { close(fd) }

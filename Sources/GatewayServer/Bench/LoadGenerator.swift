@@ -8,7 +8,8 @@ import NIOCore
 /// HdrHistogram. Closed loop (each connection sends its next request when the last answered) for
 /// throughput; open loop (a fixed schedule, latency measured from the scheduled time so a stall is
 /// not hidden) for latency at a given rate.
-struct LoadGenerator {
+public struct LoadGenerator: Sendable {
+    /// The measurements of one run.
     struct Result {
         let requests: Int
         let errors: Int
@@ -23,8 +24,8 @@ struct LoadGenerator {
     let client: HTTPClient
     let connections: Int
 
-    /// Creates a generator with its own client, `connections` connections per host.
-    static func makeClient(connections: Int) -> HTTPClient {
+    /// A client for load: `connections` keep-alive connections per host.
+    public static func makeClient(connections: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(30)))
         configuration.httpVersion = .http1Only
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
@@ -73,7 +74,7 @@ struct LoadGenerator {
     }
 
     /// An HTTP request for a captured one, sent to `base` (scheme, host and port).
-    static func request(_ captured: CapturedRequest, base: String, path: String? = nil) -> HTTPClientRequest {
+    public static func request(_ captured: CapturedRequest, base: String, path: String? = nil) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: base + (path ?? captured.target))
         request.method = .POST
         for header in captured.headers where !["host", "content-length"].contains(header.name.lowercased()) {

@@ -20,6 +20,8 @@ public struct BenchRunner: Sendable {
         public var connections = 32
         /// `full` or `normal`.
         public var durability = "full"
+        /// Run without the sink hook: ingest alone, no deliveries (the end-to-end phase is skipped).
+        public var withoutHook = false
         /// Creates the defaults.
         public init() {}
     }
@@ -62,9 +64,11 @@ public struct BenchRunner: Sendable {
                     - { url: "\(MNSPushBuilder.defaultCertificateURL)", file: "\(certificate.path)" }
                   fetch_certificates: false
                 delivery: { allow_private_networks: true, max_in_flight: 64 }
+                """ + (options.withoutHook ? "" : """
+
                 hooks:
                   - { name: sink, url: "http://127.0.0.1:\(sinkPort)/sink", secrets: ["\(WebhookSignerSecret.bench)"], max_in_flight: 64 }
-                """
+                """)
             let configPath = directory.appendingPathComponent("bench.yaml")
             try config.write(to: configPath, atomically: true, encoding: .utf8)
             let process = Process()
@@ -107,7 +111,7 @@ public struct BenchRunner: Sendable {
             let started = ContinuousClock.now
             let ingest = await load.run(pushes.map { LoadGenerator.request($0, base: base) })
             progress("end to end: waiting for the sink to receive every delivery")
-            let deadline = ContinuousClock.now + .seconds(300)
+            let deadline = ContinuousClock.now + .seconds(options.withoutHook ? 0 : 300)
             while sinkCount.value < options.requests && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }

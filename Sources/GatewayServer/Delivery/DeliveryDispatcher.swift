@@ -62,8 +62,10 @@ public final class DeliveryDispatcher: Service, Sendable {
     }
 
     /// Runs until graceful shutdown: stops claiming then, and waits (bounded) for in-flight sends.
+    /// Sends run in a discarding task group, so a finished send leaves nothing behind (a plain task
+    /// group keeps every child's result until it is awaited, which grew memory with every delivery).
     public func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
+        await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let free = settings.maxInFlight - inFlightTotal
                 var claimed: [ClaimedDelivery] = []
@@ -75,17 +77,16 @@ public final class DeliveryDispatcher: Service, Sendable {
                     }
                 }
                 for item in claimed { group.addTask { await self.deliver(item) } }
-                if claimed.isEmpty {
-                    let interval = settings.pollInterval
+                if claimed.isEmpty || free <= claimed.count {
+                    let interval = claimed.isEmpty ? settings.pollInterval : .milliseconds(5)
                     _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
                 }
             }
             // Graceful shutdown: in-flight sends get a grace period, then are cancelled; their leases
             // make them due again after a restart.
-            let grace = settings.shutdownGrace
-            group.addTask { try? await Task.sleep(for: grace) }
-            _ = await group.next()
-            if inFlightTotal > 0 { group.cancelAll() }
+            let deadline = ContinuousClock.now + settings.shutdownGrace
+            while inFlightTotal > 0 && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+            group.cancelAll()
         }
         await transport.shutdown()
     }

@@ -10,6 +10,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Requests per phase.") var requests = 20_000
     @Option(help: "Keep-alive connections.") var connections = 32
     @Option(help: "full or normal.") var durability = "full"
+    @Flag(help: "No sink hook: measure ingest alone (no deliveries).") var withoutHook = false
 
     func run() async throws {
         var options = BenchRunner.Options()
@@ -17,6 +18,7 @@ struct Bench: AsyncParsableCommand {
         options.connections = max(1, connections)
         guard ["full", "normal"].contains(durability) else { throw ValidationError("--durability must be full or normal") }
         options.durability = durability
+        options.withoutHook = withoutHook
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let report = try await BenchRunner(options: options, executable: executable).run { line in
             FileHandle.standardError.write(Data("… \(line)\n".utf8))

@@ -97,6 +97,35 @@ extension SQLiteStore: TaskStore {
         }
     }
 
+    /// A task with its submission, faces, events and deliveries, in one read transaction.
+    public func taskDetail(taskId: String) async throws -> TaskDetail? {
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM task WHERE taskId = ?", arguments: [taskId]) else {
+                return nil
+            }
+            let submission = try String.fetchOne(
+                db, sql: "SELECT document FROM submission WHERE taskId = ?", arguments: [taskId]
+            ).map { try decodeJSON(Submission.self, $0) }
+            let faces = try Row.fetchAll(
+                db, sql: "SELECT * FROM face WHERE taskId = ? ORDER BY sourceIndex, rank", arguments: [taskId]
+            ).map(Self.face(from:))
+            let events = try Row.fetchAll(
+                db, sql: "SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id", arguments: [taskId]
+            ).map(Self.event(from:))
+            let deliveries = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT delivery.*, hook.name AS hookName FROM delivery JOIN hook ON hook.id = delivery.hookId
+                    WHERE delivery.taskId = ? ORDER BY delivery.id DESC LIMIT 500
+                    """,
+                arguments: [taskId]
+            ).map { try Self.delivery(from: $0, hookName: $0["hookName"]) }
+            return TaskDetail(
+                task: try Self.task(from: row, labels: Self.labels(taskId: taskId, db)), submission: submission,
+                faces: faces, events: events, deliveries: deliveries)
+        }
+    }
+
     static func labels(taskId: String, _ db: Database) throws -> [String: String] {
         var labels: [String: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT key, value FROM taskLabel WHERE taskId = ?", arguments: [taskId]) {

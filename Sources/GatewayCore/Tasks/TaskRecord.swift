@@ -176,4 +176,29 @@ public protocol TaskStore: Sendable {
     func events(taskId: String) async throws -> [StoredEvent]
     /// Moves open tasks whose deadline passed to `expired`; returns how many.
     func expireOverdueTasks(at now: Date) async throws -> Int
+    /// A task with its submission, faces, events and deliveries, in one read.
+    func taskDetail(taskId: String) async throws -> TaskDetail?
+}
+
+/// Everything `GET /v1/tasks/{taskId}` shows, read in one consistent snapshot.
+public struct TaskDetail: Sendable {
+    /// The task.
+    public var task: TaskRecord
+    /// Its submission, if recorded.
+    public var submission: Submission?
+    /// Its normalized faces.
+    public var faces: [TaskFace]
+    /// Its events, oldest first.
+    public var events: [StoredEvent]
+    /// Its deliveries, newest first.
+    public var deliveries: [Delivery]
+
+    /// Creates a detail.
+    public init(task: TaskRecord, submission: Submission?, faces: [TaskFace], events: [StoredEvent], deliveries: [Delivery]) {
+        self.task = task
+        self.submission = submission
+        self.faces = faces
+        self.events = events
+        self.deliveries = deliveries
+    }
 }

@@ -81,16 +81,15 @@ struct FaceDTO: Encodable {
     }
 }
 
-extension TaskStore where Self: DeliveryStore {
+extension TaskStore {
     /// The full view of one task, as `GET /v1/tasks/{taskId}` and `POST /v1/submissions` answer it.
     func detail(taskId: String) async throws -> TaskDTO? {
-        guard let task = try await task(taskId: taskId) else { return nil }
-        var dto = TaskDTO(task)
-        dto.submission = .some(try await submission(taskId: taskId))
-        dto.faces = try await faces(taskId: taskId).map(FaceDTO.init)
-        dto.events = try await events(taskId: taskId).map { EventDTO($0, detail: false) }
-        dto.deliveries = try await deliveries(filter: DeliveryFilter(taskId: taskId), limit: 500, before: nil).items
-            .map { DeliveryDTO(delivery: $0) }
+        guard let detail = try await taskDetail(taskId: taskId) else { return nil }
+        var dto = TaskDTO(detail.task)
+        dto.submission = .some(detail.submission)
+        dto.faces = detail.faces.map(FaceDTO.init)
+        dto.events = detail.events.map { EventDTO($0, detail: false) }
+        dto.deliveries = detail.deliveries.map { DeliveryDTO(delivery: $0) }
         return dto
     }
 }

@@ -297,3 +297,54 @@ struct SubmissionWaitTests {
         }
     }
 }
+
+@Suite("Auto-disable and rate limits", .serialized)
+struct HookHealthTests {
+    @Test("a hook failing for auto_disable_after_seconds without a success is disabled; its deliveries wait paused")
+    func autoDisable() async throws {
+        let receiver = RecordingReceiver()
+        receiver.script([], fallback: .init(status: .internalServerError))
+        let clock = ManualClock(Fixtures.fixtureDate)
+        try await receiver.serve {
+            var config = try TestGateway.config()
+            config.delivery.allowPrivateNetworks = true
+            config.delivery.autoDisableAfterSeconds = 3600
+            var spec = HookSpec(name: "failing", url: receiver.url, secrets: [DeliveryTests.secret])
+            spec.retrySchedule = [600, 600, 600, 600]
+            config.hooks = [spec]
+            let gateway = try await TestGateway.make(config, clock: clock)
+            _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
+            try await gateway.dispatcher.runOnce()
+            #expect(try await gateway.store.hook(named: "failing")?.failingSince == clock.now())
+            clock.advance(by: 1801)
+            #expect(try await gateway.dispatcher.runOnce() == 1)
+            #expect(try await gateway.store.hook(named: "failing")?.enabled == true, "failing for 30 min only")
+            clock.advance(by: 1801)
+            #expect(try await gateway.dispatcher.runOnce() == 1)
+            let hook = try #require(try await gateway.store.hook(named: "failing"))
+            #expect(!hook.enabled)
+            #expect(hook.disabledReason?.contains("no successful delivery since") == true)
+            #expect(try await gateway.store.deliveries(filter: .init(), limit: 10, before: nil).items.first?.status == .paused)
+        }
+    }
+
+    @Test("rate_per_second spaces the requests to one hook")
+    func rateLimit() async throws {
+        let receiver = RecordingReceiver()
+        try await receiver.serve {
+            var config = try TestGateway.config()
+            config.delivery.allowPrivateNetworks = true
+            var spec = HookSpec(name: "slowly", url: receiver.url, secrets: [DeliveryTests.secret])
+            spec.ratePerSecond = 10
+            config.hooks = [spec]
+            let gateway = try await TestGateway.make(config)
+            for name in ["succeeded-xml", "succeeded-json", "succeeded-simplified", "failed-xml"] {
+                _ = await gateway.ingestor.ingestMNS(try Fixtures.request(name))
+            }
+            try await gateway.dispatcher.runOnce()
+            let times = receiver.received.map(\.at).sorted()
+            #expect(times.count == 4)
+            #expect(times.last! - times.first! >= .milliseconds(250), "4 requests at 10/s span at least 0.3 s")
+        }
+    }
+}

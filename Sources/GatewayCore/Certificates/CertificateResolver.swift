@@ -54,6 +54,8 @@ public actor CertificateResolver {
             throw CertificateFetchError("recent fetch of \(key) failed: \(failure.reason)")
         }
         if let task = inFlight[key] { return try await task.value }
+        // Single flight: concurrent pushes naming the same uncached URL await this one load. The task
+        // is awaited right below (and by every waiter), never left running on its own.
         let task = Task { try await self.load(key) }
         inFlight[key] = task
         defer { inFlight[key] = nil }

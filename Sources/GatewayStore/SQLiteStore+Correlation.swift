@@ -13,19 +13,19 @@ extension SQLiteStore {
         let decoded = record.decoded
         var taskId: String?
         if let named = decoded.taskId,
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM submission WHERE taskId = ?", arguments: [named]) == true
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM submission WHERE taskId = ?"), arguments: [named]) == true
         {
             taskId = named
         } else if let messageId = decoded.messageId,
             let submitted = try String.fetchOne(
-                db, sql: "SELECT taskId FROM submission WHERE eventId = ? LIMIT 1", arguments: [messageId])
+                db.cachedStatement(sql: "SELECT taskId FROM submission WHERE eventId = ? LIMIT 1"), arguments: [messageId])
         {
             taskId = submitted
         } else {
             taskId = decoded.taskId
         }
         guard let taskId else { return nil }
-        try db.execute(sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, eventId])
+        try db.cachedStatement(sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?").execute(arguments: [taskId, eventId])
         try apply(eventId: eventId, receivedAt: record.receivedAt, content: decoded.content, to: taskId, db)
         return taskId
     }
@@ -34,7 +34,7 @@ extension SQLiteStore {
     /// status wins and the first terminal event supplies the results.
     static func apply(eventId: Int64, receivedAt: Date, content: IMMTaskContent?, to taskId: String, _ db: Database) throws {
         let now = receivedAt.millisecondsSince1970
-        let row = try Row.fetchOne(db, sql: "SELECT * FROM task WHERE taskId = ?", arguments: [taskId])
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM task WHERE taskId = ?"), arguments: [taskId])
         let previous = IMMStatus(reported: row?["immStatus"])
         let incoming = IMMStatus(reported: content?.status)
         let merged = IMMStatus.merge(previous, incoming)
@@ -43,40 +43,34 @@ extension SQLiteStore {
         let state = TaskState.derive(
             hasSubmission: hasSubmission, immStatus: merged, deadlinePassed: deadline.map { $0 < now } ?? false)
         if row == nil {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO task (taskId, state, immStatus, projectName, datasetName, startedAt, endedAt,
                         firstNotifiedAt, lastEventAt, createdAt, updatedAt)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     taskId, state.rawValue, merged?.rawValue, nonEmpty(content?.projectName),
                     nonEmpty(content?.datasetName), content?.startedAt?.millisecondsSince1970,
                     content?.endedAt?.millisecondsSince1970, now, now, now, now,
                 ])
         } else {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE task SET state = ?, immStatus = ?,
                         projectName = COALESCE(projectName, ?), datasetName = COALESCE(datasetName, ?),
                         startedAt = COALESCE(startedAt, ?),
                         firstNotifiedAt = MIN(COALESCE(firstNotifiedAt, ?), ?),
                         lastEventAt = MAX(COALESCE(lastEventAt, ?), ?), updatedAt = ?
                     WHERE taskId = ?
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     state.rawValue, merged?.rawValue, nonEmpty(content?.projectName), nonEmpty(content?.datasetName),
                     content?.startedAt?.millisecondsSince1970, now, now, now, now, now, taskId,
                 ])
         }
         guard let merged, merged.isTerminal, previous?.isTerminal != true, let content else { return }
         // The first terminal notification supplies the outcome and the results.
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE task SET code = ?, message = ?, startedAt = COALESCE(?, startedAt), endedAt = ?,
                     resultEventId = ? WHERE taskId = ?
-                """,
-            arguments: [
+                """).execute(arguments: [
                 nonEmpty(content.code), nonEmpty(content.message), content.startedAt?.millisecondsSince1970,
                 content.endedAt?.millisecondsSince1970, eventId, taskId,
             ])

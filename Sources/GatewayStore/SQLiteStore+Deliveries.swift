@@ -31,7 +31,7 @@ extension SQLiteStore: DeliveryStore {
         var awaiting = false
         if submissionWait > 0 {
             awaiting = try taskId.map {
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM submission WHERE taskId = ?", arguments: [$0]) != true
+                try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM submission WHERE taskId = ?"), arguments: [$0]) != true
             } ?? true
         }
         for row in hooks {
@@ -46,13 +46,11 @@ extension SQLiteStore: DeliveryStore {
             else { continue }
             let hookId: Int64 = row["id"]
             let enabled: Bool = row["enabled"]
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO delivery (eventId, hookId, taskId, webhookId, status, nextAttemptAt, labelsPending,
                         replayId, createdAt, updatedAt)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     eventId, hookId, taskId, Delivery.webhookId(eventId: eventId, hookId: hookId),
                     enabled ? DeliveryStatus.pending.rawValue : DeliveryStatus.paused.rawValue,
                     awaiting ? now.addingTimeInterval(submissionWait).millisecondsSince1970 : ms, labelsPending, replayId,
@@ -64,7 +62,8 @@ extension SQLiteStore: DeliveryStore {
     }
 
     /// Claims due deliveries: pending or failed ones whose time came, and in-flight ones whose lease
-    /// expired (a crashed or killed attempt). A delivery waits while an earlier one for the same task
+    /// expired (a crashed or killed attempt). The lease lasts `lease` seconds but never less than the
+    /// hook's timeout plus 5 s, so a live attempt is never claimed twice. A delivery waits while an earlier one for the same task
     /// and hook is unfinished, and a hook never gets more than its `max_in_flight`.
     public func claimDueDeliveries(at now: Date, limit: Int, lease: TimeInterval, inFlight: [Int64: Int]) async throws
         -> [ClaimedDelivery]
@@ -72,15 +71,14 @@ extension SQLiteStore: DeliveryStore {
         let ms = now.millisecondsSince1970
         return try await writer.write { db in
             let candidates = try Row.fetchAll(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT * FROM (
                         SELECT * FROM delivery WHERE status IN ('pending', 'failed') AND nextAttemptAt <= ?
                         ORDER BY nextAttemptAt, id LIMIT ?)
                     UNION ALL
                     SELECT * FROM (
                         SELECT * FROM delivery WHERE status = 'in_flight' AND lockedUntil <= ? ORDER BY lockedUntil LIMIT ?)
-                    """,
+                    """),
                 arguments: [ms, limit * 4, ms, limit])
             var hooks: [Int64: Hook] = [:]
             var counts = inFlight
@@ -88,7 +86,7 @@ extension SQLiteStore: DeliveryStore {
             for row in candidates where claimed.count < limit {
                 let hookId: Int64 = row["hookId"]
                 if hooks[hookId] == nil {
-                    guard let hookRow = try Row.fetchOne(db, sql: "SELECT * FROM hook WHERE id = ?", arguments: [hookId])
+                    guard let hookRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM hook WHERE id = ?"), arguments: [hookId])
                     else { continue }
                     hooks[hookId] = try Self.hook(from: hookRow)
                 }
@@ -97,11 +95,10 @@ extension SQLiteStore: DeliveryStore {
                 let taskId: String? = row["taskId"]
                 if let taskId,
                     try Bool.fetchOne(
-                        db,
-                        sql: """
+                        db.cachedStatement(sql: """
                             SELECT 1 FROM delivery WHERE hookId = ? AND taskId = ? AND id < ?
                                 AND status IN ('pending', 'failed', 'in_flight', 'paused') LIMIT 1
-                            """,
+                            """),
                         arguments: [hookId, taskId, id]) == true
                 {
                     continue
@@ -110,21 +107,17 @@ extension SQLiteStore: DeliveryStore {
                     let wanted = hook.filter.labels ?? [:]
                     let labels = try Self.labels(taskId: taskId, db)
                     if wanted.contains(where: { labels[$0.key] != $0.value }) {
-                        try db.execute(
-                            sql: "UPDATE delivery SET status = 'skipped', lastError = ?, updatedAt = ? WHERE id = ?",
-                            arguments: ["the hook's label filter does not match the task's submission", ms, id])
+                        try db.cachedStatement(sql: "UPDATE delivery SET status = 'skipped', lastError = ?, updatedAt = ? WHERE id = ?").execute(arguments: ["the hook's label filter does not match the task's submission", ms, id])
                         continue
                     }
                 }
-                try db.execute(
-                    sql: "UPDATE delivery SET status = 'in_flight', lockedUntil = ?, updatedAt = ? WHERE id = ?",
-                    arguments: [now.addingTimeInterval(lease).millisecondsSince1970, ms, id])
+                try db.cachedStatement(sql: "UPDATE delivery SET status = 'in_flight', lockedUntil = ?, updatedAt = ? WHERE id = ?").execute(arguments: [now.addingTimeInterval(max(lease, TimeInterval(hook.timeoutSeconds + 5))).millisecondsSince1970, ms, id])
                 counts[hookId, default: 0] += 1
-                guard let eventRow = try Row.fetchOne(db, sql: "SELECT * FROM event WHERE id = ?", arguments: [row["eventId"]])
+                guard let eventRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM event WHERE id = ?"), arguments: [row["eventId"]])
                 else { continue }
                 let event = try Self.event(from: eventRow)
                 let submission = try event.correlatedTaskId.flatMap { taskId in
-                    try String.fetchOne(db, sql: "SELECT document FROM submission WHERE taskId = ?", arguments: [taskId])
+                    try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"), arguments: [taskId])
                 }.map { try decodeJSON(Submission.self, $0) }
                 var delivery = try Self.delivery(from: row, hookName: hook.name)
                 delivery.status = .inFlight
@@ -141,15 +134,13 @@ extension SQLiteStore: DeliveryStore {
     public func finish(deliveryId: Int64, attempt: DeliveryAttempt?, outcome: DeliveryOutcome, at now: Date) async throws {
         let ms = now.millisecondsSince1970
         try await writer.write { db in
-            guard let hookId = try Int64.fetchOne(db, sql: "SELECT hookId FROM delivery WHERE id = ?", arguments: [deliveryId])
+            guard let hookId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT hookId FROM delivery WHERE id = ?"), arguments: [deliveryId])
             else { return }
             if let attempt {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO attempt (deliveryId, startedAt, durationMs, statusCode, responseBody, error)
                         VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
+                        """).execute(arguments: [
                         deliveryId, attempt.startedAt.millisecondsSince1970, attempt.durationMs, attempt.statusCode,
                         Data(attempt.responseBody), attempt.error,
                     ])
@@ -161,8 +152,7 @@ extension SQLiteStore: DeliveryStore {
             switch outcome {
             case .delivered:
                 status = .delivered
-                try db.execute(
-                    sql: "UPDATE hook SET lastSuccessAt = ?, failingSince = NULL WHERE id = ?", arguments: [ms, hookId])
+                try db.cachedStatement(sql: "UPDATE hook SET lastSuccessAt = ?, failingSince = NULL WHERE id = ?").execute(arguments: [ms, hookId])
             case .retry(let at):
                 status = .failed
                 next = at.millisecondsSince1970
@@ -178,22 +168,19 @@ extension SQLiteStore: DeliveryStore {
                 status = .skipped
                 note = reason
             }
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE delivery SET status = ?, attempts = attempts + ?, nextAttemptAt = COALESCE(?, nextAttemptAt),
                         lockedUntil = NULL, lastStatusCode = COALESCE(?, lastStatusCode), lastError = ?,
                         deliveredAt = CASE WHEN ? = 'delivered' THEN ? ELSE deliveredAt END, updatedAt = ?
                     WHERE id = ?
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     status.rawValue, counted, next, attempt?.statusCode, note, status.rawValue, ms, ms, deliveryId,
                 ])
         }
     }
 
     private static func markFailing(hookId: Int64, ms: Int64, _ db: Database) throws {
-        try db.execute(
-            sql: "UPDATE hook SET failingSince = COALESCE(failingSince, ?) WHERE id = ?", arguments: [ms, hookId])
+        try db.cachedStatement(sql: "UPDATE hook SET failingSince = COALESCE(failingSince, ?) WHERE id = ?").execute(arguments: [ms, hookId])
     }
 
     /// Whether a `Running` delivery is moot because the task's terminal delivery already went out.
@@ -202,12 +189,11 @@ extension SQLiteStore: DeliveryStore {
         else { return false }
         return try await writer.read { db in
             try Bool.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT 1 FROM delivery JOIN event ON event.id = delivery.eventId
                     WHERE delivery.hookId = ? AND delivery.taskId = ? AND delivery.status = 'delivered'
                         AND event.status IN ('Succeeded', 'Failed') LIMIT 1
-                    """,
+                    """),
                 arguments: [claimed.delivery.hookId, taskId]) == true
         }
     }
@@ -246,12 +232,11 @@ extension SQLiteStore: DeliveryStore {
         try await writer.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT delivery.*, hook.name AS hookName FROM delivery JOIN hook ON hook.id = delivery.hookId WHERE delivery.id = ?",
+                    db.cachedStatement(sql: "SELECT delivery.*, hook.name AS hookName FROM delivery JOIN hook ON hook.id = delivery.hookId WHERE delivery.id = ?"),
                     arguments: [id])
             else { return nil }
             let attempts = try Row.fetchAll(
-                db, sql: "SELECT * FROM attempt WHERE deliveryId = ? ORDER BY id", arguments: [id]
+                db.cachedStatement(sql: "SELECT * FROM attempt WHERE deliveryId = ? ORDER BY id"), arguments: [id]
             ).map { row in
                 DeliveryAttempt(
                     startedAt: Date(millisecondsSince1970: row["startedAt"]), durationMs: row["durationMs"],

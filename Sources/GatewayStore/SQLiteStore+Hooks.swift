@@ -17,7 +17,7 @@ extension SQLiteStore {
     }
 
     static func hook(named name: String, _ db: Database) throws -> Hook {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM hook WHERE name = ?", arguments: [name]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM hook WHERE name = ?"), arguments: [name]) else {
             throw HookError.notFound(name)
         }
         return try hook(from: row)
@@ -31,7 +31,7 @@ extension SQLiteStore {
     /// One hook.
     public func hook(named name: String) async throws -> Hook? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM hook WHERE name = ?", arguments: [name]).map(Self.hook(from:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM hook WHERE name = ?"), arguments: [name]).map(Self.hook(from:))
         }
     }
 
@@ -42,8 +42,7 @@ extension SQLiteStore {
 
     static func secrets(hookId: Int64, at now: Date, _ db: Database) throws -> [String] {
         try String.fetchAll(
-            db,
-            sql: "SELECT secret FROM hookSecret WHERE hookId = ? AND (expiresAt IS NULL OR expiresAt > ?) ORDER BY id DESC",
+            db.cachedStatement(sql: "SELECT secret FROM hookSecret WHERE hookId = ? AND (expiresAt IS NULL OR expiresAt > ?) ORDER BY id DESC"),
             arguments: [hookId, now.millisecondsSince1970])
     }
 
@@ -51,25 +50,22 @@ extension SQLiteStore {
     public func createHook(_ hook: Hook, secrets: [String], at now: Date) async throws -> Hook {
         try hook.validate()
         return try await writer.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM hook WHERE name = ?", arguments: [hook.name]) == true {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM hook WHERE name = ?"), arguments: [hook.name]) == true {
                 throw HookError.conflict(hook.name)
             }
             let ms = now.millisecondsSince1970
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO hook (name, url, enabled, filter, timeoutSeconds, maxInFlight, ratePerSecond,
                         retrySchedule, headers, origin, ed25519Key, createdAt, updatedAt)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     hook.name, hook.url, hook.enabled, try jsonText(hook.filter), hook.timeoutSeconds, hook.maxInFlight,
                     hook.ratePerSecond, try hook.retrySchedule.map(jsonText), try jsonText(hook.headers), hook.origin,
                     hook.ed25519Key, ms, ms,
                 ])
             let id = db.lastInsertedRowID
             for secret in secrets {
-                try db.execute(
-                    sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)", arguments: [id, secret, ms])
+                try db.cachedStatement(sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)").execute(arguments: [id, secret, ms])
             }
             return try Self.hook(named: hook.name, db)
         }
@@ -80,12 +76,10 @@ extension SQLiteStore {
         try hook.validate()
         return try await writer.write { db in
             _ = try Self.hook(named: hook.name, db)
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE hook SET url = ?, filter = ?, timeoutSeconds = ?, maxInFlight = ?, ratePerSecond = ?,
                         retrySchedule = ?, headers = ?, origin = ?, ed25519Key = ?, updatedAt = ? WHERE name = ?
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     hook.url, try jsonText(hook.filter), hook.timeoutSeconds, hook.maxInFlight, hook.ratePerSecond,
                     try hook.retrySchedule.map(jsonText), try jsonText(hook.headers), hook.origin, hook.ed25519Key,
                     now.millisecondsSince1970, hook.name,
@@ -98,7 +92,7 @@ extension SQLiteStore {
     public func deleteHook(named name: String) async throws {
         try await writer.write { db in
             let hook = try Self.hook(named: name, db)
-            try db.execute(sql: "DELETE FROM hook WHERE id = ?", arguments: [hook.id])
+            try db.cachedStatement(sql: "DELETE FROM hook WHERE id = ?").execute(arguments: [hook.id])
         }
     }
 
@@ -113,17 +107,11 @@ extension SQLiteStore {
 
     static func setEnabled(hookId: Int64, enabled: Bool, reason: String?, at now: Date, _ db: Database) throws {
         let ms = now.millisecondsSince1970
-        try db.execute(
-            sql: "UPDATE hook SET enabled = ?, disabledReason = ?, failingSince = CASE WHEN ? THEN NULL ELSE failingSince END, updatedAt = ? WHERE id = ?",
-            arguments: [enabled, enabled ? nil : reason, enabled, ms, hookId])
+        try db.cachedStatement(sql: "UPDATE hook SET enabled = ?, disabledReason = ?, failingSince = CASE WHEN ? THEN NULL ELSE failingSince END, updatedAt = ? WHERE id = ?").execute(arguments: [enabled, enabled ? nil : reason, enabled, ms, hookId])
         if enabled {
-            try db.execute(
-                sql: "UPDATE delivery SET status = 'pending', nextAttemptAt = ?, updatedAt = ? WHERE hookId = ? AND status = 'paused'",
-                arguments: [ms, ms, hookId])
+            try db.cachedStatement(sql: "UPDATE delivery SET status = 'pending', nextAttemptAt = ?, updatedAt = ? WHERE hookId = ? AND status = 'paused'").execute(arguments: [ms, ms, hookId])
         } else {
-            try db.execute(
-                sql: "UPDATE delivery SET status = 'paused', updatedAt = ? WHERE hookId = ? AND status IN ('pending', 'failed')",
-                arguments: [ms, hookId])
+            try db.cachedStatement(sql: "UPDATE delivery SET status = 'paused', updatedAt = ? WHERE hookId = ? AND status IN ('pending', 'failed')").execute(arguments: [ms, hookId])
         }
     }
 
@@ -131,12 +119,8 @@ extension SQLiteStore {
     public func rotateSecret(named name: String, newSecret: String, oldExpireAt: Date, at now: Date) async throws -> Hook {
         try await writer.write { db in
             let hook = try Self.hook(named: name, db)
-            try db.execute(
-                sql: "UPDATE hookSecret SET expiresAt = ? WHERE hookId = ? AND (expiresAt IS NULL OR expiresAt > ?)",
-                arguments: [oldExpireAt.millisecondsSince1970, hook.id, oldExpireAt.millisecondsSince1970])
-            try db.execute(
-                sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)",
-                arguments: [hook.id, newSecret, now.millisecondsSince1970])
+            try db.cachedStatement(sql: "UPDATE hookSecret SET expiresAt = ? WHERE hookId = ? AND (expiresAt IS NULL OR expiresAt > ?)").execute(arguments: [oldExpireAt.millisecondsSince1970, hook.id, oldExpireAt.millisecondsSince1970])
+            try db.cachedStatement(sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)").execute(arguments: [hook.id, newSecret, now.millisecondsSince1970])
             return hook
         }
     }
@@ -150,11 +134,9 @@ extension SQLiteStore {
             let hook = try Self.hook(named: name, db)
             let current = try Self.secrets(hookId: hook.id, at: now, db)
             guard Set(current) != Set(secrets) else { return }
-            try db.execute(sql: "DELETE FROM hookSecret WHERE hookId = ?", arguments: [hook.id])
+            try db.cachedStatement(sql: "DELETE FROM hookSecret WHERE hookId = ?").execute(arguments: [hook.id])
             for secret in secrets {
-                try db.execute(
-                    sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)",
-                    arguments: [hook.id, secret, now.millisecondsSince1970])
+                try db.cachedStatement(sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)").execute(arguments: [hook.id, secret, now.millisecondsSince1970])
             }
         }
     }

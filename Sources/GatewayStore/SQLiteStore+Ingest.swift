@@ -36,28 +36,23 @@ extension SQLiteStore: IngestStore {
         let decoded = record.decoded
         let source = decoded.source ?? ""
         if let existing = try Int64.fetchOne(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 SELECT id FROM event WHERE mnsMessageId = ?
                 UNION ALL SELECT id FROM event WHERE source = ? AND messageId = ?
                 LIMIT 1
-                """,
+                """),
             arguments: [record.mnsMessageId, source, decoded.messageId])
         {
-            try db.execute(
-                sql: "UPDATE event SET duplicateCount = duplicateCount + 1, lastDuplicateAt = ? WHERE id = ?",
-                arguments: [record.receivedAt.millisecondsSince1970, existing])
+            try db.cachedStatement(sql: "UPDATE event SET duplicateCount = duplicateCount + 1, lastDuplicateAt = ? WHERE id = ?").execute(arguments: [record.receivedAt.millisecondsSince1970, existing])
             return .duplicate(eventId: existing)
         }
         let content = decoded.content
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO event (receivedAt, channel, format, mnsMessageId, source, messageId, type, subject,
                     eventTime, taskId, taskType, status, projectName, datasetName, decodeState, decodeError,
                     contentText, parsedContent, evidence, requestMethod, requestTarget, requestHeaders, requestBody)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 record.receivedAt.millisecondsSince1970, record.channel.rawValue, record.evidence.format,
                 record.mnsMessageId, source, decoded.messageId, decoded.type, decoded.subject, decoded.eventTime,
                 decoded.taskId, content?.taskType, content?.status, content?.projectName, content?.datasetName,
@@ -73,13 +68,11 @@ extension SQLiteStore: IngestStore {
     }
 
     private static func insert(_ record: RejectionRecord, _ db: Database) throws -> IngestWriteResult {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO rejection (receivedAt, channel, httpStatus, reason, message, requestMethod,
                     requestTarget, requestHeaders, requestBody, bodySize)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 record.receivedAt.millisecondsSince1970, record.channel.rawValue, record.httpStatus, record.reason,
                 record.message, record.request.method, record.request.target, try jsonText(record.request.headers),
                 Data(record.request.body), record.bodySize,

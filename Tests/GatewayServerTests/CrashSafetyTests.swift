@@ -101,7 +101,7 @@ struct CrashSafetyTests {
               pinned_certificates: [{ url: "\(Fixtures.testCertificateURL)", file: "\(certificate)" }]
               fetch_certificates: false
             delivery: { allow_private_networks: true }
-            hooks: [{ name: sink, url: "\(sink)", secrets: ["\(DeliveryTests.secret)"] }]
+            hooks: [{ name: sink, url: "\(sink)", secrets: ["\(DeliveryTests.secret)"], timeout_seconds: 2 }]
             """
         let path = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("gw-\(ingest).yaml").path
         try config.write(toFile: path, atomically: true, encoding: .utf8)

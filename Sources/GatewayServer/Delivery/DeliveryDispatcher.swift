@@ -93,7 +93,9 @@ public final class DeliveryDispatcher: Service, Sendable {
 
     private func claim(limit: Int) async throws -> [ClaimedDelivery] {
         let snapshot = inFlight.withLock { $0 }
-        let claimed = try await store.claimDueDeliveries(at: clock.now(), limit: limit, lease: 60, inFlight: snapshot)
+        // The lease is the hook's timeout plus a margin (set per delivery by the store): a killed
+        // process's deliveries are due again soon after, and a live attempt is never claimed twice.
+        let claimed = try await store.claimDueDeliveries(at: clock.now(), limit: limit, lease: 0, inFlight: snapshot)
         inFlight.withLock { counts in
             for item in claimed { counts[item.delivery.hookId, default: 0] += 1 }
         }

@@ -49,7 +49,7 @@ extension SQLiteStore: EventReader {
         let parsed: String? = row["parsedContent"]
         let decoded = DecodedNotification(
             source: row["source"], messageId: row["messageId"], type: row["type"], subject: row["subject"],
-            eventTime: row["eventTime"], content: try parsed.map { try decodeJSON(IMMTaskContent.self, $0) },
+            eventTime: row["eventTime"], content: try storedContent(parsed: parsed, text: row["contentText"]),
             contentText: row["contentText"], state: DecodeState(rawValue: row["decodeState"]) ?? .undecodable,
             decodeError: row["decodeError"])
         let lastDuplicate: Int64? = row["lastDuplicateAt"]

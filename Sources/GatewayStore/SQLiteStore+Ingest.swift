@@ -56,9 +56,9 @@ extension SQLiteStore: IngestStore {
                 record.receivedAt.millisecondsSince1970, record.channel.rawValue, record.evidence.format,
                 record.mnsMessageId, source, decoded.messageId, decoded.type, decoded.subject, decoded.eventTime,
                 decoded.taskId, content?.taskType, content?.status, content?.projectName, content?.datasetName,
-                decoded.state.rawValue, decoded.decodeError, decoded.contentText, try content.map(jsonText),
-                try jsonText(record.evidence), record.request.method, record.request.target,
-                try jsonText(record.request.headers), Data(record.request.body),
+                decoded.state.rawValue, decoded.decodeError, decoded.contentText, String?.none,
+                evidenceText(record.evidence), record.request.method, record.request.target,
+                headersText(record.request.headers), Data(record.request.body),
             ])
         let eventId = db.lastInsertedRowID
         let taskId = try correlate(eventId: eventId, record: record, db)
@@ -74,7 +74,7 @@ extension SQLiteStore: IngestStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                 record.receivedAt.millisecondsSince1970, record.channel.rawValue, record.httpStatus, record.reason,
-                record.message, record.request.method, record.request.target, try jsonText(record.request.headers),
+                record.message, record.request.method, record.request.target, headersText(record.request.headers),
                 Data(record.request.body), record.bodySize,
             ])
         return .recorded

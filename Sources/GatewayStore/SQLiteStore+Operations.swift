@@ -41,7 +41,7 @@ extension SQLiteStore {
                 arguments: [
                     decoded.source ?? "", messageId, decoded.type, decoded.subject, decoded.eventTime, decoded.taskId,
                     content?.taskType, content?.status, content?.projectName, content?.datasetName,
-                    decoded.state.rawValue, decoded.decodeError, decoded.contentText, try content.map(jsonText), eventId,
+                    decoded.state.rawValue, decoded.decodeError, decoded.contentText, String?.none, eventId,
                 ])
             var taskId: String? = row["correlatedTaskId"]
             if taskId == nil {

@@ -70,13 +70,13 @@ extension SQLiteStore {
             let orphans = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, receivedAt, parsedContent FROM event
+                    SELECT id, receivedAt, parsedContent, contentText FROM event
                     WHERE messageId = ? AND correlatedTaskId IS NULL ORDER BY id
                     """,
                 arguments: [eventId])
             for orphan in orphans {
                 let parsed: String? = orphan["parsedContent"]
-                let content = try parsed.map { try decodeJSON(IMMTaskContent.self, $0) }
+                let content = try storedContent(parsed: parsed, text: orphan["contentText"])
                 try db.execute(
                     sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, orphan["id"]])
                 try db.execute(

@@ -1,4 +1,6 @@
 import Foundation
+import GatewayCore
+import IMMNotify
 
 /// Encodes a value as compact JSON text with sorted keys, the form every JSON column uses.
 func jsonText<T: Encodable>(_ value: T) throws -> String {
@@ -18,4 +20,27 @@ extension Date {
 
     /// Creates a date from milliseconds since 1970.
     init(millisecondsSince1970 ms: Int64) { self.init(timeIntervalSince1970: Double(ms) / 1000) }
+}
+
+/// Request headers as the JSON column holds them, `[{"name":…,"value":…}]`, written without
+/// JSONEncoder (it dominated the ingest profile).
+func headersText(_ headers: [CapturedRequest.Header]) -> String {
+    JSONValue.array(headers.map { .object(["name": .string($0.name), "value": .string($0.value)]) }).jsonText()
+}
+
+/// Verification evidence as its JSON column holds it (the keys of its Codable form).
+func evidenceText(_ evidence: VerificationEvidence) -> String {
+    func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+    return JSONValue.object([
+        "method": .string(evidence.method), "certificate_url": text(evidence.certificateURL),
+        "certificate_fingerprint": text(evidence.certificateFingerprint), "format": .string(evidence.format),
+    ]).jsonText()
+}
+
+/// The typed content of a stored event: from the legacy `parsedContent` column when present, else
+/// decoded again from the content text (the typed form is derived data, so ingest no longer stores it).
+func storedContent(parsed: String?, text: String?) throws -> IMMTaskContent? {
+    if let parsed { return try decodeJSON(IMMTaskContent.self, parsed) }
+    guard let text, let value = try? JSONValue.parse(text), value.objectValue != nil else { return nil }
+    return IMMTaskContent(json: value)
 }

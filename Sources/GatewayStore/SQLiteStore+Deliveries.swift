@@ -132,8 +132,23 @@ extension SQLiteStore: DeliveryStore {
 
     /// Records an attempt and moves the delivery (and its hook) on.
     public func finish(deliveryId: Int64, attempt: DeliveryAttempt?, outcome: DeliveryOutcome, at now: Date) async throws {
-        let ms = now.millisecondsSince1970
+        try await finishAll([DeliveryFinish(deliveryId: deliveryId, attempt: attempt, outcome: outcome, at: now)])
+    }
+
+    /// Records many attempts in one transaction.
+    public func finishAll(_ finishes: [DeliveryFinish]) async throws {
         try await writer.write { db in
+            for item in finishes {
+                try Self.finish(deliveryId: item.deliveryId, attempt: item.attempt, outcome: item.outcome, at: item.at, db)
+            }
+        }
+    }
+
+    private static func finish(
+        deliveryId: Int64, attempt: DeliveryAttempt?, outcome: DeliveryOutcome, at now: Date, _ db: Database
+    ) throws {
+        let ms = now.millisecondsSince1970
+        do {  // a block keeps the statements of one finish together
             guard let hookId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT hookId FROM delivery WHERE id = ?"), arguments: [deliveryId])
             else { return }
             if let attempt {

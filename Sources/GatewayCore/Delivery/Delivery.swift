@@ -115,6 +115,26 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case skipped(reason: String)
 }
 
+/// One finished attempt to record: the delivery, the attempt (nil when not sent), the outcome.
+public struct DeliveryFinish: Sendable {
+    /// The delivery.
+    public var deliveryId: Int64
+    /// The HTTP try, if one was made.
+    public var attempt: DeliveryAttempt?
+    /// What happens next.
+    public var outcome: DeliveryOutcome
+    /// When it finished.
+    public var at: Date
+
+    /// Creates a finish record.
+    public init(deliveryId: Int64, attempt: DeliveryAttempt?, outcome: DeliveryOutcome, at: Date) {
+        self.deliveryId = deliveryId
+        self.attempt = attempt
+        self.outcome = outcome
+        self.at = at
+    }
+}
+
 /// A claimed delivery with everything needed to send it.
 public struct ClaimedDelivery: Sendable {
     /// The delivery.
@@ -178,6 +198,8 @@ public protocol DeliveryStore: Sendable {
         -> [ClaimedDelivery]
     /// Records an attempt and its outcome.
     func finish(deliveryId: Int64, attempt: DeliveryAttempt?, outcome: DeliveryOutcome, at now: Date) async throws
+    /// Records many attempts in one transaction (the dispatcher batches concurrent finishes).
+    func finishAll(_ finishes: [DeliveryFinish]) async throws
     /// Whether a later terminal delivery for the same task and hook already succeeded.
     func isSuperseded(_ claimed: ClaimedDelivery) async throws -> Bool
     /// Deliveries newest first.

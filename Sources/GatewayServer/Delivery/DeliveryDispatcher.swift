@@ -34,6 +34,8 @@ public final class DeliveryDispatcher: Service, Sendable {
     private let settings: Settings
     private let logger: Logger
     private let inFlight = Mutex<[Int64: Int]>([:])
+    /// Concurrent finishes share one transaction (under `synchronous=FULL` each would be a disk sync).
+    private let finisher: GroupBatcher<DeliveryFinish, Bool>
     private let lastSend = Mutex<[Int64: ContinuousClock.Instant]>([:])
 
     /// Creates a dispatcher.
@@ -46,6 +48,10 @@ public final class DeliveryDispatcher: Service, Sendable {
         self.clock = clock
         self.settings = settings
         self.logger = logger
+        self.finisher = GroupBatcher(maxBatch: 256) { finishes in
+            try await store.finishAll(finishes)
+            return Array(repeating: true, count: finishes.count)
+        }
     }
 
     private var inFlightTotal: Int { inFlight.withLock { $0.values.reduce(0, +) } }
@@ -112,16 +118,18 @@ public final class DeliveryDispatcher: Service, Sendable {
         let delivery = item.delivery
         do {
             if try await store.isSuperseded(item) {
-                try await store.finish(
-                    deliveryId: delivery.id, attempt: nil,
-                    outcome: .skipped(reason: "superseded: the task's terminal delivery already succeeded"),
-                    at: clock.now())
+                _ = try await finisher.submit(
+                    DeliveryFinish(
+                        deliveryId: delivery.id, attempt: nil,
+                        outcome: .skipped(reason: "superseded: the task's terminal delivery already succeeded"),
+                        at: clock.now()))
                 return
             }
             await respectRate(item.hook)
             let attempt = await send(item)
             let outcome = decide(item, attempt: attempt)
-            try await store.finish(deliveryId: delivery.id, attempt: attempt, outcome: outcome, at: clock.now())
+            _ = try await finisher.submit(
+                DeliveryFinish(deliveryId: delivery.id, attempt: attempt, outcome: outcome, at: clock.now()))
             record(item, attempt: attempt, outcome: outcome)
         } catch {
             // The lease makes the delivery due again; nothing is lost.

@@ -131,10 +131,6 @@ extension SQLiteStore: DeliveryStore {
     }
 
     /// Records an attempt and moves the delivery (and its hook) on.
-    public func finish(deliveryId: Int64, attempt: DeliveryAttempt?, outcome: DeliveryOutcome, at now: Date) async throws {
-        try await finishAll([DeliveryFinish(deliveryId: deliveryId, attempt: attempt, outcome: outcome, at: now)])
-    }
-
     /// Records many attempts in one transaction.
     public func finishAll(_ finishes: [DeliveryFinish]) async throws {
         try await writer.write { db in
@@ -259,15 +255,6 @@ extension SQLiteStore: DeliveryStore {
                     error: row["error"])
             }
             return (try Self.delivery(from: row, hookName: row["hookName"]), attempts)
-        }
-    }
-
-    /// When the next pending or failed delivery is due.
-    public func nextDueAt() async throws -> Date? {
-        try await writer.read { db in
-            try Int64.fetchOne(
-                db, sql: "SELECT MIN(nextAttemptAt) FROM delivery WHERE status IN ('pending', 'failed')"
-            ).map(Date.init(millisecondsSince1970:))
         }
     }
 

@@ -40,9 +40,6 @@ public actor CertificateResolver {
         url.lowercased().hasPrefix("http://") ? "https://" + url.dropFirst("http://".count) : url
     }
 
-    /// Whether `url` has an operator-pinned certificate.
-    public func isPinned(_ url: String) -> Bool { pinned[Self.normalize(url)] != nil }
-
     /// Returns the certificate for an allow-listed `url`.
     public func certificate(for url: String) async throws -> RSACertificate {
         let key = Self.normalize(url)

@@ -196,8 +196,6 @@ public protocol DeliveryStore: Sendable {
     /// Claims up to `limit` due deliveries, respecting per-task order and per-hook capacity.
     func claimDueDeliveries(at now: Date, limit: Int, lease: TimeInterval, inFlight: [Int64: Int]) async throws
         -> [ClaimedDelivery]
-    /// Records an attempt and its outcome.
-    func finish(deliveryId: Int64, attempt: DeliveryAttempt?, outcome: DeliveryOutcome, at now: Date) async throws
     /// Records many attempts in one transaction (the dispatcher batches concurrent finishes).
     func finishAll(_ finishes: [DeliveryFinish]) async throws
     /// Whether a later terminal delivery for the same task and hook already succeeded.
@@ -206,6 +204,4 @@ public protocol DeliveryStore: Sendable {
     func deliveries(filter: DeliveryFilter, limit: Int, before: Int64?) async throws -> Page<Delivery>
     /// One delivery with its attempts, oldest first.
     func delivery(id: Int64) async throws -> (Delivery, [DeliveryAttempt])?
-    /// The earliest time a pending or failed delivery is due, if any.
-    func nextDueAt() async throws -> Date?
 }

@@ -130,7 +130,6 @@ extension SQLiteStore: DeliveryStore {
         }
     }
 
-    /// Records an attempt and moves the delivery (and its hook) on.
     /// Records many attempts in one transaction.
     public func finishAll(_ finishes: [DeliveryFinish]) async throws {
         try await writer.write { db in

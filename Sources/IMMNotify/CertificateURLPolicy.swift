@@ -1,17 +1,5 @@
 import Foundation
 
-/// Why a certificate URL was refused before any fetch.
-public struct CertificateURLRejection: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What is wrong with the URL.
-    public let reason: String
-
-    /// Creates a rejection.
-    public init(reason: String) { self.reason = reason }
-
-    /// The reason.
-    public var description: String { reason }
-}
-
 /// The allow-list a signing-certificate URL must pass before the gateway will fetch it: https only
 /// (`http` is upgraded), no userinfo, no port, and an exactly matching host.
 public struct CertificateURLPolicy: Sendable {
@@ -42,12 +30,16 @@ public struct CertificateURLPolicy: Sendable {
             ])
     }
 
+    /// Creates a policy from exact host names (compared case-insensitively) and host predicates.
     init(exactHosts: some Sequence<String>, patterns: [@Sendable (String) -> Bool]) {
         self.exactHosts = Set(exactHosts.map { $0.lowercased() })
         self.patterns = patterns
     }
 
     /// Checks `url`; returns the URL to fetch (`http` upgraded to `https`) or why it is refused.
+    ///
+    /// The returned URL is rebuilt from the checked parts (scheme, host, path, query), so what is
+    /// fetched is exactly the host that passed: no fragment, no empty `:` port, no encoded host.
     public func check(_ url: String) -> Result<String, CertificateURLRejection> {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
             return .failure(.init(reason: "'\(url)' is not a URL"))
@@ -55,21 +47,37 @@ public struct CertificateURLPolicy: Sendable {
         guard scheme == "https" || scheme == "http" else {
             return .failure(.init(reason: "certificate URL scheme '\(scheme)' is not https"))
         }
+        // Any '@' is refused, not just parsed userinfo: parsers disagree on where the authority ends.
         guard components.user == nil, components.password == nil, !url.contains("@") else {
             return .failure(.init(reason: "certificate URL must not carry userinfo"))
         }
-        guard components.port == nil else { return .failure(.init(reason: "certificate URL must not name a port")) }
-        guard let host = components.host?.lowercased(), !host.isEmpty else {
+        guard components.port == nil, !Self.authority(of: url).contains(":") else {
+            return .failure(.init(reason: "certificate URL must not name a port"))
+        }
+        guard let encodedHost = components.percentEncodedHost, !encodedHost.isEmpty else {
             return .failure(.init(reason: "certificate URL has no host"))
         }
+        // A percent-encoded host decodes to one name here but may be resolved as another by the fetcher.
+        guard !encodedHost.contains("%"), encodedHost.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return .failure(.init(reason: "certificate host '\(encodedHost)' must be plain ASCII"))
+        }
+        let host = encodedHost.lowercased()
         guard exactHosts.contains(host) || patterns.contains(where: { $0(host) }) else {
             return .failure(.init(reason: "certificate host '\(host)' is not on the allow-list"))
         }
-        var upgraded = components
-        upgraded.scheme = "https"
-        return .success(upgraded.string ?? url)
+        var normalized = "https://" + encodedHost + components.percentEncodedPath
+        if let query = components.percentEncodedQuery { normalized += "?" + query }
+        return .success(normalized)
     }
 
+    /// The text between `//` and the next `/`, `?` or `#` (empty when there is no `//`).
+    private static func authority(of url: String) -> Substring {
+        guard let slashes = url.range(of: "//") else { return "" }
+        let rest = url[slashes.upperBound...]
+        return rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    }
+
+    /// Whether `host` is `prefix` + a region name + `suffix`.
     static func matchRegion(_ host: String, prefix: String, suffix: String) -> Bool {
         guard host.hasPrefix(prefix), host.hasSuffix(suffix), host.count > prefix.count + suffix.count else {
             return false
@@ -77,7 +85,10 @@ public struct CertificateURLPolicy: Sendable {
         return isRegion(String(host.dropFirst(prefix.count).dropLast(suffix.count)))
     }
 
+    /// Whether `text` is a region name: 1–40 of `[a-z0-9-]`, checked byte by byte (ASCII only).
     static func isRegion(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 40 && text.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        let bytes = Array(text.utf8)
+        return !bytes.isEmpty && bytes.count <= 40
+            && bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
     }
 }

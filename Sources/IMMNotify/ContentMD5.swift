@@ -15,8 +15,11 @@ public enum ContentMD5 {
     }
 
     /// The MD5 of `body` as 32 upper-case hex digits, as MNS sends it.
-    public static func hexUpper(_ body: [UInt8]) -> String { hexLower(Array(Insecure.MD5.hash(data: body))).uppercased() }
+    public static func hexUpper(_ body: [UInt8]) -> String {
+        hexLower(Array(Insecure.MD5.hash(data: body))).uppercased()
+    }
 
+    /// Lower-case hex of `bytes`.
     static func hexLower(_ bytes: [UInt8]) -> String {
         bytes.map { byte in
             let hex = String(byte, radix: 16)

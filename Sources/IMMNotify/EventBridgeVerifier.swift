@@ -1,54 +1,23 @@
 import Crypto
 import Foundation
 
-/// Why an EventBridge request is not authentic.
-public struct EventBridgeVerificationFailure: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The failed check.
-    public enum Code: String, Sendable {
-        case missingCredentials, badToken, staleTimestamp, certificateURLNotAllowed, certificateUnavailable
-        case badSignature, notConfigured
-    }
-
-    /// The failed check.
-    public let code: Code
-    /// What failed.
-    public let message: String
-
-    /// Creates a failure.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    /// `code: message`.
-    public var description: String { "\(code.rawValue): \(message)" }
-}
-
-/// The result of verifying an EventBridge request.
-public struct EventBridgeVerificationReport: Sendable, Equatable {
-    /// The schemes that verified it: `eventbridge-token`, `eventbridge-v2`, joined by `+`.
-    public var method: String = ""
-    /// The V2 certificate URL, when checked.
-    public var certificateURL: String?
-    /// The fingerprint of the V2 certificate used.
-    public var certificateFingerprint: String?
-    /// The first failure.
-    public var failure: EventBridgeVerificationFailure?
-
-    /// Whether it is authentic.
-    public var authentic: Bool { failure == nil && !method.isEmpty }
-}
-
 /// Verifies EventBridge HTTP-target requests: the shared token (when configured) and the V2
 /// RSA-SHA256 signature (when a target URL is configured). With neither, nothing is accepted.
 public struct EventBridgeVerifier: Sendable {
+    /// The shared token every request must present, when configured (an empty token means none).
     let token: [UInt8]?
+    /// The target URL as configured in EventBridge; when set, the V2 signature is required.
     let targetURL: String?
+    /// The allow-list for `x-eventbridge-signature-url`.
     let policy: CertificateURLPolicy
+    /// The largest accepted |timestamp − now|, in seconds.
     let maxTimestampSkew: TimeInterval
 
-    /// Creates a verifier.
-    public init(token: String?, targetURL: String?, policy: CertificateURLPolicy, maxTimestampSkew: TimeInterval = 60) {
+    /// Creates a verifier. A token, when given, is required on every request; a target URL, when
+    /// given, makes the V2 signature required. With neither, every request fails as `notConfigured`.
+    public init(
+        token: String?, targetURL: String?, policy: CertificateURLPolicy, maxTimestampSkew: TimeInterval = 60
+    ) {
         self.token = token.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
         self.targetURL = targetURL.flatMap { $0.isEmpty ? nil : $0 }
         self.policy = policy
@@ -61,7 +30,9 @@ public struct EventBridgeVerifier: Sendable {
     ) async -> EventBridgeVerificationReport {
         var report = EventBridgeVerificationReport()
         guard token != nil || targetURL != nil else {
-            report.failure = .init(.notConfigured, "EventBridge ingest is not configured (set eventbridge.token or eventbridge.target_url)")
+            report.failure = .init(
+                .notConfigured,
+                "EventBridge ingest is not configured (set eventbridge.token or eventbridge.target_url)")
             return report
         }
         var methods: [String] = []
@@ -77,7 +48,9 @@ public struct EventBridgeVerifier: Sendable {
             methods.append("eventbridge-token")
         }
         if let targetURL {
-            if let failure = await verifySignature(request, targetURL: targetURL, now: now, report: &report, certificate: certificate) {
+            let failure = await verifySignature(
+                request, targetURL: targetURL, now: now, report: &report, certificate: certificate)
+            if let failure {
                 report.failure = failure
                 return report
             }
@@ -97,7 +70,11 @@ public struct EventBridgeVerifier: Sendable {
         else { return .init(.missingCredentials, "missing EventBridge V2 signature headers") }
         guard let millis = Double(timestamp.trimmingSpaces()),
             abs(now.timeIntervalSince1970 - millis / 1000) <= maxTimestampSkew
-        else { return .init(.staleTimestamp, "x-eventbridge-signature-timestamp is more than \(Int(maxTimestampSkew)) s off") }
+        else {
+            return .init(
+                .staleTimestamp,
+                "x-eventbridge-signature-timestamp is more than \(maxTimestampSkew.wholeSeconds) s off")
+        }
         if let method = request.header("x-eventbridge-hash-method"), method.uppercased() != "SHA256" {
             return .init(.badSignature, "unsupported x-eventbridge-hash-method '\(method)'")
         }
@@ -118,7 +95,8 @@ public struct EventBridgeVerifier: Sendable {
             return .init(.badSignature, "x-eventbridge-signature-v2 is not Base64")
         }
         let candidates = EventBridgeSignature.stringsToSign(targetURL: targetURL, request: request)
-        guard candidates.contains(where: { key.verify(signature: Array(signature), message: $0, digest: .sha256) }) else {
+        let signatureBytes = Array(signature)
+        guard candidates.contains(where: { key.verify(signature: signatureBytes, message: $0, digest: .sha256) }) else {
             return .init(.badSignature, "the EventBridge V2 signature does not verify")
         }
         return nil

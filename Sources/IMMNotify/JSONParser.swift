@@ -1,10 +1,14 @@
 /// A strict recursive-descent JSON parser with a depth limit.
 struct JSONParser {
+    /// The JSON text.
     let bytes: [UInt8]
+    /// The next byte to read.
     var index = 0
 
+    /// Prepares to read `bytes`.
     init(bytes: [UInt8]) { self.bytes = bytes }
 
+    /// Reads exactly one value, allowing whitespace around it and nothing else.
     mutating func parseDocument() throws -> JSONValue {
         skipWhitespace()
         let value = try parseValue(depth: 0)

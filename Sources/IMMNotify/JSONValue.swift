@@ -1,11 +1,17 @@
 /// A JSON document as a value: what the tolerant decoders walk. Parsing is hand-written so that
 /// hostile input (deep nesting, huge numbers, invalid UTF-8) fails cleanly instead of crashing.
 public enum JSONValue: Sendable, Hashable, Codable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// Any number (JSON does not distinguish integers).
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object; duplicate keys keep the last value.
     case object([String: JSONValue])
 
     /// The deepest nesting `parse` accepts.

@@ -1,13 +1,3 @@
-/// The body format of an MNS HTTP subscription (`NotifyContentFormat`).
-public enum MNSFormat: String, Sendable, Codable, CaseIterable {
-    /// `<Notification>` XML wrapper (MNS's default).
-    case xml
-    /// JSON object wrapper with the same keys as the XML.
-    case json
-    /// The body is the published message itself.
-    case simplified
-}
-
 /// An MNS push body, in any of the three formats, reduced to the same fields.
 public struct MNSPush: Sendable, Equatable {
     /// The format detected from the body.

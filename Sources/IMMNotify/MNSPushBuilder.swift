@@ -108,11 +108,13 @@ public struct MNSPushBuilder: Sendable {
         return request
     }
 
+    /// `text` with `&`, `<` and `>` escaped for XML character data.
     static func xmlEscape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
     }
 
+    /// `count` random lower-case hex digits.
     static func randomHex(_ count: Int) -> String {
         String((0..<count).map { _ in "0123456789abcdef".randomElement() ?? "0" })
     }

@@ -1,26 +1,3 @@
-/// Why an MNS push is not authentic.
-public struct MNSVerificationFailure: Error, Sendable, Equatable, Codable, CustomStringConvertible {
-    /// The failed check.
-    public enum Code: String, Sendable, Codable {
-        case missingSignatureHeaders, certificateURLNotAllowed, certificateUnavailable, badSignature
-        case contentMD5Mismatch, staleDate, malformedHeader
-    }
-
-    /// The failed check.
-    public let code: Code
-    /// What failed, for the operator.
-    public let message: String
-
-    /// Creates a failure.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    /// `code: message`.
-    public var description: String { "\(code.rawValue): \(message)" }
-}
-
 /// Each check of an MNS push and its result; nil means the check was not reached.
 public struct MNSVerificationReport: Sendable, Equatable, Codable {
     /// The decoded certificate URL (as the push named it).
@@ -47,6 +24,7 @@ public struct MNSVerificationReport: Sendable, Equatable, Codable {
             && dateWithinWindow == true
     }
 
+    /// Records `code` as the failure unless an earlier step already failed.
     mutating func fail(_ code: MNSVerificationFailure.Code, _ message: String) {
         if failure == nil { failure = MNSVerificationFailure(code, message) }
     }

@@ -56,7 +56,9 @@ public struct MNSVerifier: Sendable {
                 let skew = abs(date.timeIntervalSince(now))
                 report.dateWithinWindow = skew <= maxClockSkew
                 if skew > maxClockSkew {
-                    report.fail(.staleDate, "Date is \(Int(skew)) s from the gateway clock (limit \(Int(maxClockSkew)) s)")
+                    report.fail(
+                        .staleDate,
+                        "Date is \(skew.wholeSeconds) s from the gateway clock (limit \(maxClockSkew.wholeSeconds) s)")
                 }
             } else {
                 report.dateWithinWindow = false
@@ -69,7 +71,9 @@ public struct MNSVerifier: Sendable {
         let md5OK = md5Header.map { ContentMD5.matches(header: $0, body: request.body) } ?? request.body.isEmpty
         report.contentMD5Valid = md5OK
         if !md5OK {
-            report.fail(.contentMD5Mismatch, md5Header == nil ? "Content-MD5 is missing" : "Content-MD5 does not match the body")
+            report.fail(
+                .contentMD5Mismatch,
+                md5Header == nil ? "Content-MD5 is missing" : "Content-MD5 does not match the body")
             if !evaluateAll { return report }
         }
         // 4. The certificate (never fetched for a refused URL), then the signature.

@@ -6,16 +6,22 @@ import COpenSSL
 /// allows concurrent use of one `EVP_PKEY` from several threads for verify and sign operations,
 /// each of which builds its own `EVP_MD_CTX`.
 final class OpenSSLKey: @unchecked Sendable {
+    /// The owned key; freed with the instance.
     let pointer: OpaquePointer
 
+    /// Takes ownership of `pointer` (one reference, released in `deinit`).
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
 
+    /// Releases the key.
     deinit { EVP_PKEY_free(pointer) }
 
+    /// The key size in bits.
     var bits: Int { Int(EVP_PKEY_get_bits(pointer)) }
 
+    /// Whether the key is RSA.
     var isRSA: Bool { EVP_PKEY_get_base_id(pointer) == EVP_PKEY_RSA }
 
+    /// The OpenSSL digest for `digest`.
     static func digest(_ digest: SignatureDigest) -> OpaquePointer? {
         switch digest {
         case .sha1: EVP_sha1()
@@ -26,7 +32,9 @@ final class OpenSSLKey: @unchecked Sendable {
     /// Runs `body` with a read-only memory BIO over `bytes`.
     static func withBIO<T>(_ bytes: [UInt8], _ body: (OpaquePointer) -> T?) -> T? {
         bytes.withUnsafeBytes { buffer -> T? in
-            guard let base = buffer.baseAddress, let bio = BIO_new_mem_buf(base, Int32(buffer.count)) else { return nil }
+            guard let base = buffer.baseAddress, let length = Int32(exactly: buffer.count),
+                let bio = BIO_new_mem_buf(base, length)
+            else { return nil }
             defer { BIO_free(bio) }
             return body(bio)
         }

@@ -6,6 +6,7 @@ import Crypto
 /// Nothing but the key is used: no chain, issuer, validity dates or minimum size are checked; the
 /// allow-listed host the certificate came from is what makes it trusted.
 public struct RSACertificate: Sendable {
+    /// The public key.
     let key: OpenSSLKey
     /// The certificate's DER bytes (the SubjectPublicKeyInfo DER for a bare key).
     public let derBytes: [UInt8]

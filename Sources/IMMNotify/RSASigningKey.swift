@@ -2,6 +2,7 @@ import COpenSSL
 
 /// An RSA private key for signing sample pushes, benchmark traffic and test requests.
 public struct RSASigningKey: Sendable {
+    /// The private key.
     let key: OpenSSLKey
 
     /// Reads a PEM private key (PKCS#1 or PKCS#8).
@@ -17,8 +18,11 @@ public struct RSASigningKey: Sendable {
 
     private init(key: OpenSSLKey) { self.key = key }
 
-    /// Generates a fresh RSA key of `bits` bits.
+    /// Generates a fresh RSA key of `bits` bits (512 to 16384).
     public static func generate(bits: Int) throws -> RSASigningKey {
+        guard (512...16_384).contains(bits) else {
+            throw WireFormatError(.invalidKey, "RSA key size \(bits) is outside 512...16384 bits")
+        }
         guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nil) else {
             throw WireFormatError(.invalidKey, "cannot create a key generation context")
         }

@@ -2,7 +2,21 @@
 public struct WireFormatError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kinds of failure.
     public enum Code: String, Sendable {
-        case malformedRequest, malformedXML, malformedJSON, unknownFormat, missingField, invalidCertificate, invalidKey
+        /// A captured HTTP request is not request line, headers, blank line, body.
+        case malformedRequest
+        /// The XML is not well formed, or uses a DTD or an unknown entity.
+        case malformedXML
+        /// The JSON is not well formed, or not the expected kind of value.
+        case malformedJSON
+        /// The body is none of the known formats.
+        case unknownFormat
+        /// A required field is absent.
+        case missingField
+        /// The bytes are not a usable certificate or public key.
+        case invalidCertificate
+        /// The bytes are not a usable private key, or signing failed.
+        case invalidKey
+        /// XML or JSON nests deeper than the parser allows.
         case tooDeep
     }
 

@@ -62,7 +62,8 @@ struct MNSVerifierTests {
     @Test("the real 2023 Alibaba push verifies with its 512-bit certificate; its unpublished body cannot match MD5")
     func realPush() async throws {
         let (report, _) = try await verify(
-            "real-2023/request", now: Fixtures.realDate, certificate: try Fixtures.realCertificatePEM(), evaluateAll: true)
+            "real-2023/request", now: Fixtures.realDate, certificate: try Fixtures.realCertificatePEM(),
+            evaluateAll: true)
         #expect(report.signatureValid == true)
         #expect(report.contentMD5Valid == false)
         #expect(report.dateWithinWindow == true)
@@ -119,5 +120,63 @@ struct MNSVerifierTests {
         let mapped = await MNSVerifier(policy: .mns(extraHosts: []), signedTarget: "/notifications")
             .verify(request, now: Fixtures.fixtureDate) { _ in try RSACertificate(pem: pem) }
         #expect(mapped.authentic)
+    }
+
+    @Test("Date, certificate URL and Content-MD5 header problems get their own codes")
+    func headerProblems() async throws {
+        let pem = try Fixtures.testCertificatePEM()
+        func run(_ request: CapturedRequest, evaluateAll: Bool = false) async -> MNSVerificationReport {
+            await verifier.verify(request, now: Fixtures.fixtureDate, evaluateAll: evaluateAll) { _ in
+                try RSACertificate(pem: pem)
+            }
+        }
+        func replacing(_ name: String, with value: String?) throws -> CapturedRequest {
+            var request = try Fixtures.request("succeeded-xml")
+            request.headers = request.headers.compactMap { header in
+                guard header.name.lowercased() == name.lowercased() else { return header }
+                return value.map { CapturedRequest.Header(name: header.name, value: $0) }
+            }
+            return request
+        }
+        let badDate = await run(try replacing("Date", with: "tomorrow"))
+        #expect(badDate.failure?.code == .staleDate)
+        #expect(badDate.dateWithinWindow == false)
+
+        let badURL = await run(try replacing("x-mns-signing-cert-url", with: "%%% not base64"))
+        #expect(badURL.failure?.code == .malformedHeader)
+
+        let noMD5 = await run(try replacing("Content-MD5", with: nil))
+        #expect(noMD5.failure?.code == .contentMD5Mismatch)
+        #expect(noMD5.signatureValid == nil, "stops before fetching the certificate")
+
+        let noDate = await run(try replacing("Date", with: nil))
+        #expect(noDate.failure?.code == .missingSignatureHeaders)
+        #expect(noDate.certificateURLAllowed == nil)
+
+        // Base64 of the digest is as good as hex, but the header is signed: the signature no longer verifies.
+        let base64MD5 = await run(try replacing("Content-MD5", with: "Wjq8Y7wMJuoEsgz4OvU+Ag=="), evaluateAll: true)
+        #expect(base64MD5.contentMD5Valid == true)
+        #expect(base64MD5.failure?.code == .badSignature)
+    }
+
+    @Test("evaluateAll on a stale push still reports every other check")
+    func staleEvaluateAll() async throws {
+        let (report, asked) = try await verify(
+            "succeeded-json", now: Fixtures.fixtureDate.addingTimeInterval(3600), evaluateAll: true)
+        #expect(report.failure?.code == .staleDate)
+        #expect(report.dateWithinWindow == false)
+        #expect(report.contentMD5Valid == true)
+        #expect(report.signatureValid == true)
+        #expect(report.certificateURLAllowed == true)
+        #expect(asked.count == 1)
+        #expect(!report.authentic)
+    }
+
+    @Test("a report survives JSON encoding (the offline verify CLI prints it)")
+    func reportCodable() async throws {
+        let (report, _) = try await verify("tampered-header", evaluateAll: true)
+        let data = try JSONEncoder().encode(report)
+        #expect(try JSONDecoder().decode(MNSVerificationReport.self, from: data) == report)
+        #expect(report.failure?.description.hasPrefix("badSignature: ") == true)
     }
 }

@@ -7,8 +7,9 @@ import Testing
 struct PrimitiveTests {
     @Test("XML: namespaces, entities, CDATA, comments")
     func xml() throws {
-        let root = try XMLElementNode.parse(Array(
-            #"<?xml version="1.0"?><!-- c --><m:Notification xmlns:m="urn:x"><m:Message>a &lt;b&gt; &amp; &#x41;&#66; <![CDATA[<raw & stuff>]]></m:Message></m:Notification>"#.utf8))
+        let text = #"<?xml version="1.0"?><!-- c --><m:Notification xmlns:m="urn:x">"#
+            + #"<m:Message>a &lt;b&gt; &amp; &#x41;&#66; <![CDATA[<raw & stuff>]]></m:Message></m:Notification>"#
+        let root = try XMLElementNode.parse(Array(text.utf8))
         #expect(root.name == "Notification")
         #expect(root.child("Message")?.text == "a <b> & AB <raw & stuff>")
     }
@@ -36,7 +37,8 @@ struct PrimitiveTests {
         #expect(try JSONValue.parse(#""\ud83d\ude00 é""#) == .string("😀 é"))
         let invalidUTF8 = try JSONValue.parse([0x22, 0xFF, 0xFE, 0x22])
         #expect(invalidUTF8.stringValue != nil)
-        #expect(try JSONValue.parse(#"{"b":[1,2.5,true,null],"a":"x"}"#).jsonText() == #"{"a":"x","b":[1,2.5,true,null]}"#)
+        let sorted = try JSONValue.parse(#"{"b":[1,2.5,true,null],"a":"x"}"#).jsonText()
+        #expect(sorted == #"{"a":"x","b":[1,2.5,true,null]}"#)
     }
 
     @Test("Content-MD5: upper hex, lower hex, Base64 of hex, Base64 of digest; anything else mismatches")
@@ -53,11 +55,19 @@ struct PrimitiveTests {
     }
 
     @Test("certificate URLs: allowed", arguments: [
-        ("https://mnstest.oss-cn-hangzhou.aliyuncs.com/x509_public_certificate.pem", "https://mnstest.oss-cn-hangzhou.aliyuncs.com/x509_public_certificate.pem"),
+        (Fixtures.testCertificateURL, Fixtures.testCertificateURL),
         ("http://mnstest.oss-cn-hangzhou.aliyuncs.com/x.pem", "https://mnstest.oss-cn-hangzhou.aliyuncs.com/x.pem"),
         ("https://mns-cert.oss-cn-shanghai.aliyuncs.com/c.pem", "https://mns-cert.oss-cn-shanghai.aliyuncs.com/c.pem"),
         ("https://MNSTEST.oss-cn-hangzhou.aliyuncs.com/c.pem", "https://MNSTEST.oss-cn-hangzhou.aliyuncs.com/c.pem"),
         ("https://certs.example.com/c.pem", "https://certs.example.com/c.pem"),
+        (
+            "HTTP://mns-cert.oss-cn-hongkong.aliyuncs.com/c.pem?v=1#frag",
+            "https://mns-cert.oss-cn-hongkong.aliyuncs.com/c.pem?v=1"
+        ),
+        (
+            "https://mns-cert.oss-cn-ap-southeast-1.aliyuncs.com/c.pem",
+            "https://mns-cert.oss-cn-ap-southeast-1.aliyuncs.com/c.pem"
+        ),
     ])
     func allowed(url: String, fetched: String) throws {
         #expect(try CertificateURLPolicy.mns(extraHosts: ["certs.example.com"]).check(url).get() == fetched)
@@ -74,6 +84,21 @@ struct PrimitiveTests {
         "https://mns-cert.oss-cn-sh/anghai.aliyuncs.com/c.pem",
         "https://127.0.0.1/c.pem",
         "not a url",
+        "https://mnstest.oss-cn-hangzhou.aliyuncs.com./c.pem",
+        "https://mnstest%2Eoss-cn-hangzhou.aliyuncs.com/c.pem",
+        "https://mnstest.oss-cn-hangzhou.aliyuncs.com:/c.pem",
+        "https://mnstest.oss-cn-hangzhou.aliyuncs.com:443/c.pem",
+        "https://mnstest.oss-cn-hangzhou.aliyuncs.com\\@evil.com/c.pem",
+        "https://evil.com#@mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+        "https:///mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+        "https:mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+        "https://mns-cert.oss-cn-SHANGHAI.aliyuncs.com.evil.com/c.pem",
+        "https://mns-cert.oss-cn-shang.hai.aliyuncs.com/c.pem",
+        "https://xmns-cert.oss-cn-shanghai.aliyuncs.com/c.pem",
+        "https://mns-cert.oss-us-west-1.aliyuncs.com/c.pem",
+        "https://cn-hangzhou-eventbridge.oss-accelerate.aliyuncs.com/c.pem",
+        "javascript:alert(1)",
+        "",
     ])
     func refused(url: String) {
         #expect(throws: CertificateURLRejection.self) { try CertificateURLPolicy.mns(extraHosts: []).check(url).get() }
@@ -86,5 +111,54 @@ struct PrimitiveTests {
         #expect((try? policy.check("https://cn-hangzhou-eventbridge.oss-cn-hangzhou.aliyuncs.com/c.pem").get()) != nil)
         #expect((try? policy.check("https://cn-hangzhou-eventbridge.oss-cn-beijing.aliyuncs.com/c.pem").get()) == nil)
         #expect((try? policy.check("https://mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem").get()) == nil)
+    }
+
+    @Test("a rejection says why")
+    func rejectionReasons() {
+        let policy = CertificateURLPolicy.mns(extraHosts: [])
+        func reason(_ url: String) -> String {
+            if case .failure(let rejection) = policy.check(url) { return rejection.reason }
+            return "accepted"
+        }
+        #expect(reason("ftp://mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem").contains("scheme"))
+        #expect(reason("https://mnstest.oss-cn-hangzhou.aliyuncs.com:8443/c.pem").contains("port"))
+        #expect(reason("https://u:p@mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem").contains("userinfo"))
+        #expect(reason("https://evil.com/c.pem").contains("allow-list"))
+    }
+
+    @Test("JSON accessors convert scalars sensibly")
+    func jsonAccessors() throws {
+        let value = try JSONValue.parse(#"{"i":3,"f":0.25,"s":"12","b":true,"n":null,"big":1e300,"neg":-7,"a":[1]}"#)
+        #expect(value["i"]?.stringValue == "3")
+        #expect(value["f"]?.stringValue == "0.25")
+        #expect(value["b"]?.stringValue == "true")
+        #expect(value["n"]?.stringValue == nil)
+        #expect(value["s"]?.doubleValue == 12)
+        #expect(value["s"]?.intValue == 12)
+        #expect(value["f"]?.intValue == nil)
+        #expect(value["big"]?.intValue == nil)
+        #expect(value["neg"]?.intValue == -7)
+        #expect(value["a"]?.arrayValue?.count == 1)
+        #expect(value["a"]?["x"] == nil)
+        #expect(value["missing"] == nil)
+        #expect(value.objectValue?.count == 8)
+        #expect(JSONValue.string("a\"b\n\u{1}").jsonText() == #""a\"b\n\u0001""#)
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(value.jsonText().utf8))
+        #expect(decoded == value)
+    }
+
+    @Test("XML: attributes, single quotes, a byte order mark, whitespace and comments around the root")
+    func xmlDetails() throws {
+        let text = "\u{FEFF}<?xml version='1.0'?>\n<!-- a -->\n<r a='1' b=\"x &amp; y\">"
+            + "<c/><c>2</c><d:c xmlns:d='u'>3</d:c><e>&#233;&#xE9;</e></r>\n<!-- z -->\n"
+        let root = try XMLElementNode.parse(Array(text.utf8))
+        #expect(root.attributes == ["a": "1", "b": "x & y"])
+        #expect(root.children.map(\.name) == ["c", "c", "c", "e"])
+        #expect(root.child("c")?.text == "")
+        #expect(root.children[2].text == "3")
+        #expect(root.child("e")?.text == "éé")
+        for bad in ["<r>&#xD800;</r>", "<r>&#99999999;</r>", "<r>&amp</r>", "<r/><r/>", "text<r/>", "<r>", "<r></R>"] {
+            #expect(throws: WireFormatError.self, "\(bad)") { try XMLElementNode.parse(Array(bad.utf8)) }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import Logging
 
 /// Writes one JSON object per log line to standard error: `ts`, `level`, `label`, `message`, then the
@@ -22,7 +23,7 @@ public struct JSONLogHandler: LogHandler {
     /// Writes one line.
     public func log(event: LogEvent) {
         var object: [String: String] = [
-            "ts": IMMTimeText.now(), "level": event.level.rawValue, "label": label, "message": "\(event.message)",
+            "ts": RFC3339.format(Date()), "level": event.level.rawValue, "label": label, "message": "\(event.message)",
         ]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[key] = "\(value)" }
         let encoder = JSONEncoder()
@@ -33,7 +34,3 @@ public struct JSONLogHandler: LogHandler {
     }
 }
 
-/// Timestamps for log lines.
-enum IMMTimeText {
-    static func now() -> String { RFC3339Text.now() }
-}

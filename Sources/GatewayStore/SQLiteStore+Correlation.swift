@@ -97,8 +97,3 @@ extension SQLiteStore {
     }
 }
 
-/// Returns the string unless it is nil or empty.
-func nonEmpty(_ value: String?) -> String? {
-    guard let value, !value.isEmpty else { return nil }
-    return value
-}

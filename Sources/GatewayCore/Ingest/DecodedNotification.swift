@@ -44,7 +44,7 @@ public struct DecodedNotification: Sendable, Equatable {
 }
 
 /// Returns the string unless it is nil or empty.
-func nonEmpty(_ value: String?) -> String? {
+public func nonEmpty(_ value: String?) -> String? {
     guard let value, !value.isEmpty else { return nil }
     return value
 }

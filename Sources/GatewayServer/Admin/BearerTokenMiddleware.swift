@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import Hummingbird
+import IMMNotify
 
 /// Requires `Authorization: Bearer <admin.token>` on every admin route except the open paths
 /// (`/healthz` and `/readyz`, for load-balancer probes). With no token configured it lets everything through,
@@ -26,18 +26,10 @@ public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         }
         let presented = Array(header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces).utf8)
-        guard Self.constantTimeEqual(presented, token) else {
+        guard EventBridgeVerifier.constantTimeEqual(presented, token) else {
             throw APIError(.unauthorized, code: "unauthorized", message: "invalid bearer token")
         }
         return try await next(request, context)
     }
 
-    /// Compares two byte strings in time that depends only on their lengths.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        // Compare digests so the loop length never depends on the secret's length.
-        let da = Array(SHA256.hash(data: a)), db = Array(SHA256.hash(data: b))
-        var difference: UInt8 = 0
-        for index in 0..<da.count { difference |= da[index] ^ db[index] }
-        return difference == 0
-    }
 }

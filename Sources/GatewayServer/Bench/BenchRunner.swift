@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GatewayCore
 import Hummingbird
 import IMMNotify
 import Logging
@@ -156,7 +157,7 @@ public struct BenchRunner: Sendable {
         }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var lines = [
-            "imm-gateway bench: \(RFC3339Text.now()), \(cores) cores, \(options.requests) requests per phase, \(options.connections) connections, durability \(options.durability == "full" ? "synchronous=FULL" : "synchronous=NORMAL")",
+            "imm-gateway bench: \(RFC3339.format(Date())), \(cores) cores, \(options.requests) requests per phase, \(options.connections) connections, durability \(options.durability == "full" ? "synchronous=FULL" : "synchronous=NORMAL")",
             "",
             TextTable.render(
                 headers: ["PHASE", "THROUGHPUT", "VS BASELINE", "P50 MS", "P90 MS", "P99 MS", "P99.9 MS", "MAX MS", "ERRORS"],
@@ -256,10 +257,6 @@ enum WebhookSignerSecret {
     static let bench = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 }
 
-/// Wall-clock text for reports.
-enum RFC3339Text {
-    static func now() -> String { IMMTime.format(Date()) }
-}
 
 /// A counter shared between tasks.
 final class SinkCounter: Sendable {

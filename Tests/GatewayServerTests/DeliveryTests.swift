@@ -21,14 +21,6 @@ struct DeliveryTests {
         return try await TestGateway.make(config, clock: clock)
     }
 
-    private func hook(_ name: String, _ receiver: RecordingReceiver, configure: (inout HookSpec) -> Void = { _ in })
-        -> HookSpec
-    {
-        var spec = HookSpec(name: name, url: receiver.url, secrets: [Self.secret])
-        configure(&spec)
-        return spec
-    }
-
     /// Verifies a Standard Webhooks signature independently of the gateway's signer.
     private func verifySignature(_ received: RecordingReceiver.Received, secret: String = secret) -> Bool {
         guard let id = received.headers["webhook-id"], let timestamp = received.headers["webhook-timestamp"],
@@ -48,7 +40,7 @@ struct DeliveryTests {
     func success() async throws {
         let receiver = RecordingReceiver()
         try await receiver.serve {
-            let gateway = try await gateway(hooks: [hook("photos", receiver)])
+            let gateway = try await gateway(hooks: [receiver.hook("photos")])
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
             #expect(try await deliveries(gateway).map(\.status) == [.pending])
             #expect(try await gateway.dispatcher.runOnce() == 1)
@@ -79,7 +71,7 @@ struct DeliveryTests {
         receiver.script([.init(status: .internalServerError)])
         let clock = ManualClock(Fixtures.fixtureDate)
         try await receiver.serve {
-            let gateway = try await gateway(hooks: [hook("photos", receiver)], clock: clock)
+            let gateway = try await gateway(hooks: [receiver.hook("photos")], clock: clock)
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
             try await gateway.dispatcher.runOnce()
             let failed = try #require(try await deliveries(gateway).first)
@@ -102,7 +94,7 @@ struct DeliveryTests {
         let receiver = RecordingReceiver()
         receiver.script([.init(delay: .seconds(3))])
         try await receiver.serve {
-            let gateway = try await gateway(hooks: [hook("slow", receiver) { $0.timeoutSeconds = 1 }])
+            let gateway = try await gateway(hooks: [receiver.hook("slow") { $0.timeoutSeconds = 1 }])
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
             try await gateway.dispatcher.runOnce()
             let delivery = try #require(try await deliveries(gateway).first)
@@ -116,7 +108,7 @@ struct DeliveryTests {
         let receiver = RecordingReceiver()
         receiver.script([.init(status: .gone)])
         try await receiver.serve {
-            let gateway = try await gateway(hooks: [hook("gone", receiver)])
+            let gateway = try await gateway(hooks: [receiver.hook("gone")])
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
             try await gateway.dispatcher.runOnce()
             let hookState = try #require(try await gateway.store.hook(named: "gone"))
@@ -137,7 +129,7 @@ struct DeliveryTests {
         receiver.script([.init(status: .tooManyRequests, headers: ["Retry-After": "120"])])
         let clock = ManualClock(Fixtures.fixtureDate)
         try await receiver.serve {
-            let gateway = try await gateway(hooks: [hook("busy", receiver)], clock: clock)
+            let gateway = try await gateway(hooks: [receiver.hook("busy")], clock: clock)
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
             try await gateway.dispatcher.runOnce()
             let delivery = try #require(try await deliveries(gateway).first)
@@ -153,7 +145,7 @@ struct DeliveryTests {
         receiver.script([], fallback: .init(status: .internalServerError))
         let clock = ManualClock(Fixtures.fixtureDate)
         try await receiver.serve {
-            let gateway = try await gateway(hooks: [hook("broken", receiver) { $0.retrySchedule = [1, 1] }], clock: clock)
+            let gateway = try await gateway(hooks: [receiver.hook("broken") { $0.retrySchedule = [1, 1] }], clock: clock)
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
             for _ in 0..<3 {
                 try await gateway.dispatcher.runOnce()
@@ -176,7 +168,7 @@ struct DeliveryTests {
                 .build()
         }
         try await receiver.serve {
-            let gateway = try await gateway(hooks: [hook("ordered", receiver)])
+            let gateway = try await gateway(hooks: [receiver.hook("ordered")])
             _ = await gateway.ingestor.ingestMNS(try push("Running"))
             _ = await gateway.ingestor.ingestMNS(try push("Succeeded"))
             #expect(try await gateway.dispatcher.runOnce() == 1, "the Succeeded delivery waits for the Running one")
@@ -197,7 +189,7 @@ struct DeliveryTests {
         let fast = RecordingReceiver()
         try await slow.serve {
             try await fast.serve {
-                let gateway = try await gateway(hooks: [hook("a-slow", slow), hook("b-fast", fast)])
+                let gateway = try await gateway(hooks: [slow.hook("a-slow"), fast.hook("b-fast")])
                 _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
                 let started = ContinuousClock.now
                 try await gateway.dispatcher.runOnce()
@@ -214,7 +206,7 @@ struct DeliveryTests {
         try await receiver.serve {
             let byName = receiver.url.replacingOccurrences(of: "127.0.0.1", with: "localhost")
             let gateway = try await gateway(
-                hooks: [hook("by-address", receiver), HookSpec(name: "by-name", url: byName, secrets: [Self.secret])],
+                hooks: [receiver.hook("by-address"), HookSpec(name: "by-name", url: byName, secrets: [Self.secret])],
                 allowPrivate: false)
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
             try await gateway.dispatcher.runOnce()
@@ -231,7 +223,7 @@ struct DeliveryTests {
         let clock = ManualClock(Fixtures.fixtureDate)
         try await receiver.serve {
             var config = try TestGateway.config()
-            config.hooks = [hook("photos", receiver)]
+            config.hooks = [receiver.hook("photos")]
             config.delivery.allowPrivateNetworks = true
             let first = try await TestGateway.make(config, clock: clock)
             _ = await first.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
@@ -258,11 +250,11 @@ struct SubmissionWaitTests {
             var config = try TestGateway.config()
             config.waitForSubmissionSeconds = 60
             config.delivery.allowPrivateNetworks = true
-            var acme = HookSpec(name: "acme", url: receiver.url, secrets: [DeliveryTests.secret])
+            var acme = receiver.hook("acme")
             acme.filter = HookFilter(labels: ["tenant": "acme"])
-            var other = HookSpec(name: "other", url: receiver.url, secrets: [DeliveryTests.secret])
+            var other = receiver.hook("other")
             other.filter = HookFilter(labels: ["tenant": "other"])
-            config.hooks = [acme, other, HookSpec(name: "all", url: receiver.url, secrets: [DeliveryTests.secret])]
+            config.hooks = [acme, other, receiver.hook("all")]
             let gateway = try await TestGateway.make(config, clock: clock)
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
             #expect(try await gateway.dispatcher.runOnce() == 0, "waiting for the submission")
@@ -286,7 +278,7 @@ struct SubmissionWaitTests {
             var config = try TestGateway.config()
             config.waitForSubmissionSeconds = 60
             config.delivery.allowPrivateNetworks = true
-            config.hooks = [HookSpec(name: "all", url: receiver.url, secrets: [DeliveryTests.secret])]
+            config.hooks = [receiver.hook("all")]
             let gateway = try await TestGateway.make(config, clock: clock)
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
             clock.advance(by: 61)
@@ -306,10 +298,9 @@ struct HookHealthTests {
         receiver.script([], fallback: .init(status: .internalServerError))
         let clock = ManualClock(Fixtures.fixtureDate)
         try await receiver.serve {
-            var config = try TestGateway.config()
-            config.delivery.allowPrivateNetworks = true
+            var config = try TestGateway.config(hooks: [])
             config.delivery.autoDisableAfterSeconds = 3600
-            var spec = HookSpec(name: "failing", url: receiver.url, secrets: [DeliveryTests.secret])
+            var spec = receiver.hook("failing")
             spec.retrySchedule = [600, 600, 600, 600]
             config.hooks = [spec]
             let gateway = try await TestGateway.make(config, clock: clock)
@@ -332,9 +323,8 @@ struct HookHealthTests {
     func rateLimit() async throws {
         let receiver = RecordingReceiver()
         try await receiver.serve {
-            var config = try TestGateway.config()
-            config.delivery.allowPrivateNetworks = true
-            var spec = HookSpec(name: "slowly", url: receiver.url, secrets: [DeliveryTests.secret])
+            var config = try TestGateway.config(hooks: [])
+            var spec = receiver.hook("slowly")
             spec.ratePerSecond = 5
             config.hooks = [spec]
             let gateway = try await TestGateway.make(config)

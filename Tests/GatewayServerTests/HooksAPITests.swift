@@ -63,8 +63,7 @@ struct HooksAPITests {
     func testEndpoint() async throws {
         let receiver = RecordingReceiver()
         try await receiver.serve {
-            var config = try TestGateway.config()
-            config.delivery.allowPrivateNetworks = true
+            var config = try TestGateway.config(hooks: [])
             let gateway = try await TestGateway.make(config)
             try await gateway.adminApplication.test(.router) { client in
                 _ = try await client.send(.post, "/v1/hooks", #"{"name":"t","url":"\#(receiver.url)"}"#)
@@ -120,9 +119,8 @@ struct Ed25519HookTests {
     func v1a() async throws {
         let receiver = RecordingReceiver()
         try await receiver.serve {
-            var config = try TestGateway.config()
-            config.delivery.allowPrivateNetworks = true
-            var spec = HookSpec(name: "signed", url: receiver.url, secrets: [DeliveryTests.secret])
+            var config = try TestGateway.config(hooks: [])
+            var spec = receiver.hook("signed")
             spec.ed25519 = true
             config.hooks = [spec]
             let gateway = try await TestGateway.make(config)

@@ -17,10 +17,9 @@ struct OperationsTests {
     private func seeded(_ receiver: RecordingReceiver, count: Int, clock: ManualClock = ManualClock(Fixtures.fixtureDate))
         async throws -> Gateway
     {
-        var config = try TestGateway.config()
-        config.delivery.allowPrivateNetworks = true
+        var config = try TestGateway.config(hooks: [])
         config.hooks = [
-            HookSpec(name: "a", url: receiver.url, secrets: [DeliveryTests.secret]),
+            receiver.hook("a"),
             HookSpec(name: "b", url: receiver.url, secrets: [DeliveryTests.secret], filter: HookFilter(status: ["failed"])),
         ]
         let gateway = try await TestGateway.make(config, clock: clock)
@@ -114,9 +113,8 @@ struct OperationsTests {
         receiver.script([], fallback: .init(status: .internalServerError))
         let clock = ManualClock(Fixtures.fixtureDate)
         try await receiver.serve {
-            var config = try TestGateway.config()
-            config.delivery.allowPrivateNetworks = true
-            var spec = HookSpec(name: "flaky", url: receiver.url, secrets: [DeliveryTests.secret])
+            var config = try TestGateway.config(hooks: [])
+            var spec = receiver.hook("flaky")
             spec.retrySchedule = [1]
             config.hooks = [spec]
             let gateway = try await TestGateway.make(config, clock: clock)
@@ -170,8 +168,7 @@ struct OperationsTests {
     func reprocess() async throws {
         let receiver = RecordingReceiver()
         try await receiver.serve {
-            var config = try TestGateway.config()
-            config.delivery.allowPrivateNetworks = true
+            var config = try TestGateway.config(hooks: [])
             config.hooks = [
                 HookSpec(
                     name: "a", url: receiver.url, secrets: [DeliveryTests.secret], filter: HookFilter(status: ["succeeded"]))

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayServer
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -32,6 +33,13 @@ final class RecordingReceiver: Sendable {
     var received: [Received] { state.withLock { $0.received } }
 
     var url: String { "http://127.0.0.1:\(portBox.withLock { $0 } ?? 0)/hook" }
+
+    /// A hook spec posting to this receiver, signed with the test secret.
+    func hook(_ name: String, configure: (inout HookSpec) -> Void = { _ in }) -> HookSpec {
+        var spec = HookSpec(name: name, url: url, secrets: [DeliveryTests.secret])
+        configure(&spec)
+        return spec
+    }
 
     private func next() -> Reply {
         state.withLock { state in state.script.isEmpty ? state.fallback : state.script.removeFirst() }

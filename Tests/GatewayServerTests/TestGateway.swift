@@ -37,6 +37,14 @@ enum TestGateway {
         return config
     }
 
+    /// A config whose hooks may point at local receivers (private networks allowed, as in tests only).
+    static func config(hooks: [HookSpec]) throws -> GatewayConfig {
+        var config = try config()
+        config.hooks = hooks
+        config.delivery.allowPrivateNetworks = true
+        return config
+    }
+
     static func make(
         _ config: GatewayConfig? = nil, clock: ManualClock = ManualClock(Fixtures.fixtureDate),
         overrides: GatewayOverrides = .init()

@@ -32,7 +32,12 @@ public final class SQLiteStore: Sendable {
         let pool = try DatabasePool(path: path, configuration: configuration)
         // DatabasePool switches the writer to synchronous=NORMAL when it opens; set ours afterwards.
         let pragma = durability == .full ? "FULL" : "NORMAL"
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(pragma)") }
+        // temp_store=MEMORY also keeps the statement sub-journal of each ingest write's savepoint in
+        // memory: on disk it cost a pwrite per touched page per write (measured: the largest syscall
+        // count under ingest load).
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(pragma); PRAGMA temp_store = MEMORY")
+        }
         self.writer = pool
         self.path = path
         try Self.migrator.migrate(pool)

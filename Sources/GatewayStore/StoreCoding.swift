@@ -25,7 +25,19 @@ extension Date {
 /// Request headers as the JSON column holds them, `[{"name":…,"value":…}]`, written without
 /// JSONEncoder (it dominated the ingest profile).
 func headersText(_ headers: [CapturedRequest.Header]) -> String {
-    JSONValue.array(headers.map { .object(["name": .string($0.name), "value": .string($0.value)]) }).jsonText()
+    var writer = JSONWriter(capacity: 64 * headers.count)
+    writer.raw("[")
+    for (index, header) in headers.enumerated() {
+        writer.raw(index == 0 ? "{" : ",{")
+        writer.key("name")
+        writer.string(header.name)
+        writer.raw(",")
+        writer.key("value")
+        writer.string(header.value)
+        writer.raw("}")
+    }
+    writer.raw("]")
+    return writer.text
 }
 
 /// Verification evidence as its JSON column holds it (the keys of its Codable form).

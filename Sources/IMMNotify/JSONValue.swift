@@ -75,62 +75,41 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Compact JSON text with sorted keys.
     public func jsonText() -> String {
-        var output = ""
-        write(to: &output)
-        return output
+        var writer = JSONWriter()
+        write(to: &writer)
+        return writer.text
     }
 
-    private func write(to output: inout String) {
+    /// Writes this value as compact JSON with sorted keys.
+    public func write(to writer: inout JSONWriter) {
         switch self {
-        case .null: output += "null"
-        case .bool(let bool): output += bool ? "true" : "false"
+        case .null: writer.raw("null")
+        case .bool(let bool): writer.raw(bool ? "true" : "false")
         case .number(let number):
             if !number.isFinite {
-                output += "null"
+                writer.raw("null")
             } else if number == number.rounded(), abs(number) < 1e15 {
-                output += String(Int64(number))
+                writer.raw(String(Int64(number)))
             } else {
-                output += String(number)
+                writer.raw(String(number))
             }
-        case .string(let string): Self.writeString(string, to: &output)
+        case .string(let string): writer.string(string)
         case .array(let elements):
-            output += "["
+            writer.raw("[")
             for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
-                element.write(to: &output)
+                if index > 0 { writer.raw(",") }
+                element.write(to: &writer)
             }
-            output += "]"
+            writer.raw("]")
         case .object(let members):
-            output += "{"
+            writer.raw("{")
             for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output += "," }
-                Self.writeString(key, to: &output)
-                output += ":"
-                members[key]?.write(to: &output)
+                if index > 0 { writer.raw(",") }
+                writer.key(key)
+                members[key]?.write(to: &writer)
             }
-            output += "}"
+            writer.raw("}")
         }
-    }
-
-    private static func writeString(_ string: String, to output: inout String) {
-        output += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
     }
 
     /// Decodes any JSON through `Codable` (used when JSONValue sits inside a Codable model).

@@ -147,6 +147,23 @@ struct PrimitiveTests {
         #expect(decoded == value)
     }
 
+    @Test("JSONWriter escapes exactly what JSON requires and round-trips through Foundation")
+    func jsonWriterEscaping() throws {
+        let samples = [
+            "", "plain ascii", "quote \" and backslash \\ end", "\u{0}\u{8}\u{b}\u{c}\u{1f}\t\r\n",
+            "ünïcödé 中文 😀 \u{7f}", String(repeating: "a\"", count: 300), "\\",
+        ]
+        for sample in samples {
+            var writer = JSONWriter()
+            writer.string(sample)
+            let decoded = try JSONDecoder().decode(String.self, from: Data(writer.bytes))
+            #expect(decoded == sample)
+        }
+        var writer = JSONWriter()
+        writer.string("\u{1}\u{1f}é")
+        #expect(writer.text == #""\u0001\u001fé""#)
+    }
+
     @Test("XML: attributes, single quotes, a byte order mark, whitespace and comments around the root")
     func xmlDetails() throws {
         let text = "\u{FEFF}<?xml version='1.0'?>\n<!-- a -->\n<r a='1' b=\"x &amp; y\">"

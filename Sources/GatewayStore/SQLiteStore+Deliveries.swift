@@ -69,7 +69,7 @@ extension SQLiteStore: DeliveryStore {
         -> [ClaimedDelivery]
     {
         let ms = now.millisecondsSince1970
-        return try await writer.write { db in
+        return try await bookkeepingWrite { db in
             let candidates = try Row.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT * FROM (
@@ -81,6 +81,13 @@ extension SQLiteStore: DeliveryStore {
                     """),
                 arguments: [ms, limit * 4, ms, limit])
             var hooks: [Int64: Hook] = [:]
+            var hookSecrets: [Int64: [String]] = [:]
+            func secrets(_ hookId: Int64) throws -> [String] {
+                if let known = hookSecrets[hookId] { return known }
+                let found = try Self.secrets(hookId: hookId, at: now, db)
+                hookSecrets[hookId] = found
+                return found
+            }
             var counts = inFlight
             var claimed: [ClaimedDelivery] = []
             for row in candidates where claimed.count < limit {
@@ -113,9 +120,12 @@ extension SQLiteStore: DeliveryStore {
                 }
                 try db.cachedStatement(sql: "UPDATE delivery SET status = 'in_flight', lockedUntil = ?, updatedAt = ? WHERE id = ?").execute(arguments: [now.addingTimeInterval(max(lease, TimeInterval(hook.timeoutSeconds + 5))).millisecondsSince1970, ms, id])
                 counts[hookId, default: 0] += 1
-                guard let eventRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM event WHERE id = ?"), arguments: [row["eventId"]])
+                guard
+                    let eventRow = try Row.fetchOne(
+                        db.cachedStatement(sql: "SELECT \(Self.deliveredEventColumns) FROM event WHERE id = ?"),
+                        arguments: [row["eventId"]])
                 else { continue }
-                let event = try Self.event(from: eventRow)
+                let event = try Self.deliveredEvent(from: eventRow)
                 let submission = try event.correlatedTaskId.flatMap { taskId in
                     try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"), arguments: [taskId])
                 }.map { try decodeJSON(Submission.self, $0) }
@@ -123,7 +133,7 @@ extension SQLiteStore: DeliveryStore {
                 delivery.status = .inFlight
                 claimed.append(
                     ClaimedDelivery(
-                        delivery: delivery, hook: hook, secrets: try Self.secrets(hookId: hookId, at: now, db),
+                        delivery: delivery, hook: hook, secrets: try secrets(hookId),
                         event: event, submission: submission))
             }
             return claimed
@@ -132,7 +142,7 @@ extension SQLiteStore: DeliveryStore {
 
     /// Records many attempts in one transaction.
     public func finishAll(_ finishes: [DeliveryFinish]) async throws {
-        try await writer.write { db in
+        try await bookkeepingWrite { db in
             for item in finishes {
                 try Self.finish(deliveryId: item.deliveryId, attempt: item.attempt, outcome: item.outcome, at: item.at, db)
             }

@@ -45,13 +45,30 @@ extension SQLiteStore: EventReader {
             headers: try decodeJSON([CapturedRequest.Header].self, row["requestHeaders"]), body: Array(body))
     }
 
-    static func event(from row: Row) throws -> StoredEvent {
+    /// The parsed notification of an event row (needs only the columns `deliveredEventColumns` names).
+    static func decoded(from row: Row) throws -> DecodedNotification {
         let parsed: String? = row["parsedContent"]
-        let decoded = DecodedNotification(
+        return DecodedNotification(
             source: row["source"], messageId: row["messageId"], type: row["type"], subject: row["subject"],
             eventTime: row["eventTime"], content: try storedContent(parsed: parsed, text: row["contentText"]),
             contentText: row["contentText"], state: DecodeState(rawValue: row["decodeState"]) ?? .undecodable,
             decodeError: row["decodeError"])
+    }
+
+    /// The event columns a delivery needs: no raw request, no evidence.
+    static let deliveredEventColumns = """
+        id, receivedAt, source, messageId, type, subject, eventTime, parsedContent, contentText, decodeState,
+        decodeError, correlatedTaskId
+        """
+
+    static func deliveredEvent(from row: Row) throws -> DeliveredEvent {
+        DeliveredEvent(
+            id: row["id"], receivedAt: Date(millisecondsSince1970: row["receivedAt"]), decoded: try decoded(from: row),
+            correlatedTaskId: row["correlatedTaskId"])
+    }
+
+    static func event(from row: Row) throws -> StoredEvent {
+        let decoded = try decoded(from: row)
         let lastDuplicate: Int64? = row["lastDuplicateAt"]
         return StoredEvent(
             id: row["id"], receivedAt: Date(millisecondsSince1970: row["receivedAt"]),

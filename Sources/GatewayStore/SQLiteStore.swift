@@ -15,6 +15,9 @@ public final class SQLiteStore: Sendable {
 
     let writer: any DatabaseWriter
 
+    /// The durability every acknowledged write gets.
+    public let durability: Durability
+
     /// How long deliveries of a notification without a submission wait for one (0: not at all).
     public let submissionWait: TimeInterval
 
@@ -24,6 +27,7 @@ public final class SQLiteStore: Sendable {
     /// Opens (creating if needed) the database file at `path` in WAL mode and migrates it.
     public init(path: String, durability: Durability = .full, submissionWait: TimeInterval = 0) throws {
         self.submissionWait = submissionWait
+        self.durability = durability
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true
@@ -46,12 +50,32 @@ public final class SQLiteStore: Sendable {
     /// Opens a fresh in-memory database (tests and dry runs).
     public init(inMemory: Void = (), submissionWait: TimeInterval = 0) throws {
         self.submissionWait = submissionWait
+        self.durability = .normal
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         let queue = try DatabaseQueue(configuration: configuration)
         self.writer = queue
         self.path = nil
         try Self.migrator.migrate(queue)
+    }
+
+    /// A write transaction whose loss in a power failure is harmless because it is redone: delivery
+    /// leases and attempt outcomes (a lost lease or outcome means the delivery is sent again, which
+    /// at-least-once delivery allows). It commits with `synchronous=NORMAL` (no disk sync; still safe
+    /// against a crash of the process), so the dispatcher's bookkeeping does not pay a disk sync per
+    /// transaction. The next `FULL` commit (any ingest) syncs the log and makes it durable anyway.
+    func bookkeepingWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        guard durability == .full else { return try await writer.write(body) }
+        return try await writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
     }
 
     /// The `synchronous` pragma of the writer connection (2 = FULL, 1 = NORMAL).

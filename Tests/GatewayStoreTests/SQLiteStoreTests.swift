@@ -27,6 +27,10 @@ struct SQLiteStoreTests {
         #expect(try await full.synchronousMode() == 2)
         let normal = try SQLiteStore(path: temporaryPath(), durability: .normal)
         #expect(try await normal.synchronousMode() == 1)
+        // Delivery bookkeeping commits without a disk sync, then the writer is FULL again.
+        _ = try await full.claimDueDeliveries(at: Date(), limit: 10, lease: 30, inFlight: [:])
+        try await full.finishAll([])
+        #expect(try await full.synchronousMode() == 2)
         #expect(try await full.appliedMigrations() == ["v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays"])
     }
 

@@ -144,12 +144,12 @@ public struct ClaimedDelivery: Sendable {
     /// The hook's active secrets, newest first.
     public var secrets: [String]
     /// The event it carries.
-    public var event: StoredEvent
+    public var event: DeliveredEvent
     /// The task's submission, if recorded.
     public var submission: Submission?
 
     /// Creates a claimed delivery.
-    public init(delivery: Delivery, hook: Hook, secrets: [String], event: StoredEvent, submission: Submission?) {
+    public init(delivery: Delivery, hook: Hook, secrets: [String], event: DeliveredEvent, submission: Submission?) {
         self.delivery = delivery
         self.hook = hook
         self.secrets = secrets

@@ -8,7 +8,7 @@ public enum DeliveryPayload {
 
     /// The payload `type` for an event: `imm.faces_search.succeeded|failed|running` for face search,
     /// `imm.task.<kind>` for other kinds.
-    public static func type(for event: StoredEvent) -> String {
+    public static func type(for event: DeliveredEvent) -> String {
         let decoded = event.decoded
         if decoded.state == .decoded {
             return "imm.faces_search." + (IMMStatus(reported: decoded.content?.status)?.rawValue.lowercased() ?? "unknown")
@@ -18,7 +18,7 @@ public enum DeliveryPayload {
     }
 
     /// The body for `event` as delivered under `webhookId`.
-    public static func body(event: StoredEvent, webhookId: String, submission: Submission?) -> [UInt8] {
+    public static func body(event: DeliveredEvent, webhookId: String, submission: Submission?) -> [UInt8] {
         let content = event.decoded.content
         func string(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         let results: JSONValue =

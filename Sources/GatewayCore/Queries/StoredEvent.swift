@@ -43,6 +43,34 @@ public struct StoredEvent: Sendable {
     }
 }
 
+extension StoredEvent {
+    /// What a delivery of this event carries.
+    public var delivered: DeliveredEvent {
+        DeliveredEvent(id: id, receivedAt: receivedAt, decoded: decoded, correlatedTaskId: correlatedTaskId)
+    }
+}
+
+/// What a delivery carries of its event: the parsed notification, not the raw request (which the
+/// dispatcher would otherwise read and decode for every delivery without using it).
+public struct DeliveredEvent: Sendable {
+    /// The event id.
+    public var id: Int64
+    /// When the gateway received it.
+    public var receivedAt: Date
+    /// The parsed form.
+    public var decoded: DecodedNotification
+    /// The task the event was joined to.
+    public var correlatedTaskId: String?
+
+    /// Creates a delivered event.
+    public init(id: Int64, receivedAt: Date, decoded: DecodedNotification, correlatedTaskId: String?) {
+        self.id = id
+        self.receivedAt = receivedAt
+        self.decoded = decoded
+        self.correlatedTaskId = correlatedTaskId
+    }
+}
+
 /// A recorded refusal as the admin API reads it back.
 public struct StoredRejection: Sendable {
     /// The rejection id (also the pagination key).

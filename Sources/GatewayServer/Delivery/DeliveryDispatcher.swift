@@ -73,9 +73,13 @@ public final class DeliveryDispatcher: Service, Sendable {
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let free = settings.maxInFlight - inFlightTotal
+                let busy = inFlightTotal
+                let free = settings.maxInFlight - busy
                 var claimed: [ClaimedDelivery] = []
-                if free > 0 {
+                // Claim in batches: with sends in flight, wait until a quarter of the slots are free
+                // (one claim transaction per freed slot cost more than the sends themselves).
+                let claiming = free > 0 && (busy == 0 || free >= max(1, settings.maxInFlight / 4))
+                if claiming {
                     do {
                         claimed = try await claim(limit: free)
                     } catch {
@@ -84,7 +88,8 @@ public final class DeliveryDispatcher: Service, Sendable {
                 }
                 for item in claimed { group.addTask { await self.deliver(item) } }
                 if claimed.isEmpty || free <= claimed.count {
-                    let interval = claimed.isEmpty ? settings.pollInterval : .milliseconds(5)
+                    // Nothing due: poll. Waiting for slots or all slots filled: look again soon.
+                    let interval = claiming && claimed.isEmpty ? settings.pollInterval : .milliseconds(2)
                     _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
                 }
             }

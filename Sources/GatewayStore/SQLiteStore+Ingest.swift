@@ -4,29 +4,43 @@ import GatewayCore
 import IMMNotify
 
 extension SQLiteStore: IngestStore {
-    /// Commits a batch of ingest writes in one transaction. Each write runs in its own savepoint, so
-    /// one bad write fails alone while the rest of the batch commits.
+    /// Commits a batch of ingest writes in one transaction. The batch first runs without
+    /// savepoints (the common case: every write succeeds); if any write fails, that transaction is
+    /// rolled back and the batch runs again with a savepoint per write, so one bad write fails alone
+    /// while the rest commit.
     public func commit(_ writes: [IngestWrite]) async throws -> [IngestWriteResult] {
         let wait = submissionWait
-        return try await writer.write { db in
-            var results: [IngestWriteResult] = []
-            results.reserveCapacity(writes.count)
-            for write in writes {
-                var result = IngestWriteResult.failed("not written")
-                do {
-                    try db.inSavepoint {
-                        switch write {
-                        case .notification(let record): result = try Self.insert(record, submissionWait: wait, db)
-                        case .rejection(let record): result = try Self.insert(record, db)
-                        }
-                        return .commit
-                    }
-                } catch {
-                    result = .failed("\(error)")
-                }
-                results.append(result)
+        do {
+            return try await writer.write { db in
+                try writes.map { try Self.insert($0, submissionWait: wait, db) }
             }
-            return results
+        } catch {
+            return try await writer.write { db in
+                var results: [IngestWriteResult] = []
+                results.reserveCapacity(writes.count)
+                for write in writes {
+                    var result = IngestWriteResult.failed("not written")
+                    do {
+                        try db.inSavepoint {
+                            result = try Self.insert(write, submissionWait: wait, db)
+                            return .commit
+                        }
+                    } catch {
+                        result = .failed("\(error)")
+                    }
+                    results.append(result)
+                }
+                return results
+            }
+        }
+    }
+
+    private static func insert(_ write: IngestWrite, submissionWait: TimeInterval, _ db: Database) throws
+        -> IngestWriteResult
+    {
+        switch write {
+        case .notification(let record): return try insert(record, submissionWait: submissionWait, db)
+        case .rejection(let record): return try insert(record, db)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GatewayCore
 import GatewayStore
 import GatewayTestSupport
@@ -53,6 +54,35 @@ struct SQLiteStoreTests {
         #expect(event.duplicateCount == 2)
         #expect(event.request.body == Array("b".utf8))
         #expect(event.request.headers == [.init(name: "Date", value: "x")])
+    }
+
+    @Test("a write that fails in a batch fails alone: the others commit and report their own result")
+    func batchFailureIsolation() async throws {
+        let path = temporaryPath()
+        let store = try SQLiteStore(path: path)
+        // A trigger makes one specific insert fail inside the batch transaction.
+        let side = try DatabaseQueue(path: path)
+        try await side.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER poison BEFORE INSERT ON event WHEN NEW.messageId = 'POISON'
+                BEGIN SELECT RAISE(ABORT, 'poisoned'); END
+                """)
+        }
+        try await side.close()
+        let results = try await store.commit([
+            .notification(record(messageId: "M1", envelopeId: "E1")),
+            .notification(record(messageId: "M2", envelopeId: "POISON")),
+            .notification(record(messageId: "M3", envelopeId: "E3")),
+        ])
+        #expect(results.count == 3)
+        #expect(results[0] == .stored(eventId: 1))
+        guard case .failed(let reason) = results[1] else {
+            Issue.record("the poisoned write should fail, got \(results[1])")
+            return
+        }
+        #expect(reason.contains("poisoned"))
+        #expect(results[2] == .stored(eventId: 2))
+        #expect(try await store.events(limit: 10, before: nil).items.map(\.decoded.messageId) == ["E3", "E1"])
     }
 
     @Test("events and rejections page newest first without gaps or repeats")

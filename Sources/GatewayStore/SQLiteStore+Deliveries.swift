@@ -19,7 +19,7 @@ extension SQLiteStore: DeliveryStore {
         hookIds: Set<Int64>? = nil, ignoreFilter: Bool = false, enabledOnly: Bool = false, replayId: Int64? = nil,
         _ db: Database
     ) throws -> Int {
-        let hooks = try Row.fetchAll(db, sql: "SELECT id, enabled, filter FROM hook ORDER BY id").filter { row in
+        let hooks = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, enabled, filter FROM hook ORDER BY id")).filter { row in
             (hookIds?.contains(row["id"]) ?? true) && (!enabledOnly || row["enabled"] == true)
         }
         guard !hooks.isEmpty else { return 0 }
@@ -35,7 +35,7 @@ extension SQLiteStore: DeliveryStore {
             } ?? true
         }
         for row in hooks {
-            var filter = try decodeJSON(HookFilter.self, row["filter"])
+            var filter = try Self.hookFilter(row["filter"])
             let labelsPending = awaiting && !(filter.labels ?? [:]).isEmpty
             if labelsPending { filter.labels = nil }
             guard

@@ -8,7 +8,7 @@ extension SQLiteStore {
         func date(_ column: String) -> Date? { (row[column] as Int64?).map(Date.init(millisecondsSince1970:)) }
         return Hook(
             id: row["id"], name: row["name"], url: row["url"], enabled: row["enabled"],
-            filter: try decodeJSON(HookFilter.self, row["filter"]), timeoutSeconds: row["timeoutSeconds"],
+            filter: try hookFilter(row["filter"]), timeoutSeconds: row["timeoutSeconds"],
             maxInFlight: row["maxInFlight"], ratePerSecond: row["ratePerSecond"],
             retrySchedule: try schedule.map { try decodeJSON([Int].self, $0) },
             headers: try decodeJSON([String: String].self, row["headers"]), disabledReason: row["disabledReason"],

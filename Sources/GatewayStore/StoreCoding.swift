@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import IMMNotify
+import Synchronization
 
 /// Encodes a value as compact JSON text with sorted keys, the form every JSON column uses.
 func jsonText<T: Encodable>(_ value: T) throws -> String {
@@ -55,4 +56,21 @@ func storedContent(parsed: String?, text: String?) throws -> IMMTaskContent? {
     if let parsed { return try decodeJSON(IMMTaskContent.self, parsed) }
     guard let text, let value = try? JSONValue.parse(text), value.objectValue != nil else { return nil }
     return IMMTaskContent(json: value)
+}
+
+/// Decoded hook filters by their JSON text. Every stored event is matched against every hook's
+/// filter inside the ingest transaction; decoding the same text with JSONDecoder each time was
+/// measurable there. Keyed by the text itself, so a changed filter is simply a new entry.
+private let decodedHookFilters = Mutex<[String: HookFilter]>([:])
+
+extension SQLiteStore {
+    static func hookFilter(_ text: String) throws -> HookFilter {
+        if let known = decodedHookFilters.withLock({ $0[text] }) { return known }
+        let filter = try decodeJSON(HookFilter.self, text)
+        decodedHookFilters.withLock { cache in
+            if cache.count >= 256 { cache.removeAll() }  // bounded: hooks are few, edits rare
+            cache[text] = filter
+        }
+        return filter
+    }
 }

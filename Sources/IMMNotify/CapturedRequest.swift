@@ -34,14 +34,21 @@ public struct CapturedRequest: Sendable, Equatable, Codable {
 
     /// The first value of the header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        headers.first { Self.sameName($0.name, name) }?.value
     }
 
     /// Every value of the header `name` (case-insensitive), in order.
     public func headerValues(_ name: String) -> [String] {
-        let lowered = name.lowercased()
-        return headers.filter { $0.name.lowercased() == lowered }.map(\.value)
+        headers.filter { Self.sameName($0.name, name) }.map(\.value)
+    }
+
+    /// Header names compared ASCII case-insensitively, without allocating lowercased copies (the
+    /// verifier looks up several headers per push).
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count
+            && zip(a.utf8, b.utf8).allSatisfy { x, y in
+                x == y || (x | 0x20 == y | 0x20 && (0x61...0x7A).contains(x | 0x20))
+            }
     }
 
     /// Parses the fixture format: request line, headers, blank line, body (CRLF or LF line ends).

@@ -147,6 +147,22 @@ struct PrimitiveTests {
         #expect(decoded == value)
     }
 
+    @Test("header lookup ignores ASCII case only: letters match across case, other bytes exactly")
+    func headerCase() {
+        let request = CapturedRequest(
+            method: "POST", target: "/",
+            headers: [
+                .init(name: "X-MNS-Signing-Cert-URL", value: "u"), .init(name: "a[", value: "bracket"),
+                .init(name: "Date", value: "d1"), .init(name: "DATE", value: "d2"),
+            ], body: [])
+        #expect(request.header("x-mns-signing-cert-url") == "u")
+        #expect(request.header("X-Mns-Signing-Cert-Url") == "u")
+        #expect(request.header("a{") == nil)  // '[' | 0x20 == '{', but they are not letters
+        #expect(request.header("a[") == "bracket")
+        #expect(request.header("x-mns-signing-cert-ur") == nil)
+        #expect(request.headerValues("date") == ["d1", "d2"])
+    }
+
     @Test("JSONWriter escapes exactly what JSON requires and round-trips through Foundation")
     func jsonWriterEscaping() throws {
         let samples = [

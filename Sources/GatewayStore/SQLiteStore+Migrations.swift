@@ -220,6 +220,18 @@ extension SQLiteStore {
                     CREATE INDEX replay_state ON replay(state);
                     """)
         }
+        migrator.registerMigration("v7-fewer-event-indexes") { db in
+            // Every index on a random key (message ids, task ids) costs a page written per stored
+            // event. (messageId, source) serves both the dedup lookup and the EventId lookup that
+            // the two older indexes served; event.taskId was never queried (correlatedTaskId is).
+            try db.execute(
+                sql: """
+                    DROP INDEX event_source_messageId;
+                    DROP INDEX event_messageId;
+                    DROP INDEX event_taskId;
+                    CREATE UNIQUE INDEX event_messageId_source ON event(messageId, source) WHERE messageId IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

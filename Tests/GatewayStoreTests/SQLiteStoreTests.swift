@@ -32,7 +32,7 @@ struct SQLiteStoreTests {
         _ = try await full.claimDueDeliveries(at: Date(), limit: 10, lease: 30, inFlight: [:])
         try await full.finishAll([])
         #expect(try await full.synchronousMode() == 2)
-        #expect(try await full.appliedMigrations() == ["v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays"])
+        #expect(try await full.appliedMigrations() == ["v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays", "v7-fewer-event-indexes"])
     }
 
     @Test("dedup keys: MNS MessageId, then (source, envelope id); a batch sees its own earlier writes")
@@ -83,6 +83,23 @@ struct SQLiteStoreTests {
         #expect(reason.contains("poisoned"))
         #expect(results[2] == .stored(eventId: 2))
         #expect(try await store.events(limit: 10, before: nil).items.map(\.decoded.messageId) == ["E3", "E1"])
+    }
+
+    @Test("every event lookup on the ingest and correlation paths uses an index, never a scan")
+    func eventLookupPlans() async throws {
+        let store = try SQLiteStore()
+        let lookups: [(String, StatementArguments)] = [
+            ("SELECT id FROM event WHERE mnsMessageId = ?", ["M"]),
+            ("SELECT id FROM event WHERE source = ? AND messageId = ?", ["acs.imm", "E"]),
+            ("SELECT id FROM event WHERE messageId = ? AND correlatedTaskId IS NULL ORDER BY id", ["E"]),
+            ("SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id", ["T"]),
+            ("SELECT 1 FROM event WHERE source = ? AND messageId = ? AND id <> ?", ["acs.imm", "E", 1]),
+        ]
+        for (sql, arguments) in lookups {
+            let plan = try await store.queryPlan(sql, arguments: arguments).joined(separator: " | ")
+            #expect(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX"), "\(sql): \(plan)")
+            #expect(!plan.contains("SCAN event"), "\(sql): \(plan)")
+        }
     }
 
     @Test("events and rejections page newest first without gaps or repeats")

@@ -100,10 +100,12 @@ extension SQLiteStore: DeliveryStore {
                 guard let hook = hooks[hookId], hook.enabled, counts[hookId, default: 0] < hook.maxInFlight else { continue }
                 let id: Int64 = row["id"]
                 let taskId: String? = row["taskId"]
+                // `+hookId` keeps SQLite on delivery_taskId (a task has few deliveries); through
+                // delivery_hookId it would walk every older delivery of the hook.
                 if let taskId,
                     try Bool.fetchOne(
                         db.cachedStatement(sql: """
-                            SELECT 1 FROM delivery WHERE hookId = ? AND taskId = ? AND id < ?
+                            SELECT 1 FROM delivery WHERE +hookId = ? AND taskId = ? AND id < ?
                                 AND status IN ('pending', 'failed', 'in_flight', 'paused') LIMIT 1
                             """),
                         arguments: [hookId, taskId, id]) == true
@@ -211,7 +213,7 @@ extension SQLiteStore: DeliveryStore {
             try Bool.fetchOne(
                 db.cachedStatement(sql: """
                     SELECT 1 FROM delivery JOIN event ON event.id = delivery.eventId
-                    WHERE delivery.hookId = ? AND delivery.taskId = ? AND delivery.status = 'delivered'
+                    WHERE +delivery.hookId = ? AND delivery.taskId = ? AND delivery.status = 'delivered'
                         AND event.status IN ('Succeeded', 'Failed') LIMIT 1
                     """),
                 arguments: [claimed.delivery.hookId, taskId]) == true

@@ -220,16 +220,20 @@ extension SQLiteStore {
                     CREATE INDEX replay_state ON replay(state);
                     """)
         }
-        migrator.registerMigration("v7-fewer-event-indexes") { db in
+        migrator.registerMigration("v7-fewer-random-indexes") { db in
             // Every index on a random key (message ids, task ids) costs a page written per stored
-            // event. (messageId, source) serves both the dedup lookup and the EventId lookup that
-            // the two older indexes served; event.taskId was never queried (correlatedTaskId is).
+            // row. (messageId, source) serves both the dedup lookup and the EventId lookup that the
+            // two older event indexes served; event.taskId was never queried (correlatedTaskId is).
+            // Deliveries by hook are listed by id, and per-task checks go through delivery_taskId,
+            // so (hookId, id), appended in order, replaces (hookId, taskId, id).
             try db.execute(
                 sql: """
                     DROP INDEX event_source_messageId;
                     DROP INDEX event_messageId;
                     DROP INDEX event_taskId;
                     CREATE UNIQUE INDEX event_messageId_source ON event(messageId, source) WHERE messageId IS NOT NULL;
+                    DROP INDEX delivery_hook_task;
+                    CREATE INDEX delivery_hookId ON delivery(hookId, id);
                     """)
         }
         return migrator

@@ -71,7 +71,7 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT id, receivedAt, parsedContent, contentText FROM event
-                    WHERE messageId = ? AND correlatedTaskId IS NULL ORDER BY id
+                    WHERE messageId = ? AND +correlatedTaskId IS NULL ORDER BY id
                     """,
                 arguments: [eventId])
             for orphan in orphans {

@@ -32,7 +32,7 @@ struct SQLiteStoreTests {
         _ = try await full.claimDueDeliveries(at: Date(), limit: 10, lease: 30, inFlight: [:])
         try await full.finishAll([])
         #expect(try await full.synchronousMode() == 2)
-        #expect(try await full.appliedMigrations() == ["v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays", "v7-fewer-event-indexes"])
+        #expect(try await full.appliedMigrations() == ["v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays", "v7-fewer-random-indexes"])
     }
 
     @Test("dedup keys: MNS MessageId, then (source, envelope id); a batch sees its own earlier writes")
@@ -85,20 +85,43 @@ struct SQLiteStoreTests {
         #expect(try await store.events(limit: 10, before: nil).items.map(\.decoded.messageId) == ["E3", "E1"])
     }
 
-    @Test("every event lookup on the ingest and correlation paths uses an index, never a scan")
+    @Test("every event and delivery lookup on the ingest, correlation and claim paths uses an index")
     func eventLookupPlans() async throws {
         let store = try SQLiteStore()
-        let lookups: [(String, StatementArguments)] = [
-            ("SELECT id FROM event WHERE mnsMessageId = ?", ["M"]),
-            ("SELECT id FROM event WHERE source = ? AND messageId = ?", ["acs.imm", "E"]),
-            ("SELECT id FROM event WHERE messageId = ? AND correlatedTaskId IS NULL ORDER BY id", ["E"]),
-            ("SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id", ["T"]),
-            ("SELECT 1 FROM event WHERE source = ? AND messageId = ? AND id <> ?", ["acs.imm", "E", 1]),
+        // Each lookup must search the index named: one that narrows to a few rows, not one that
+        // walks a range growing with the table (a hook's or a source's whole history).
+        let lookups: [(String, StatementArguments, String)] = [
+            ("SELECT id FROM event WHERE mnsMessageId = ?", ["M"], "event_mnsMessageId"),
+            ("SELECT id FROM event WHERE source = ? AND messageId = ?", ["acs.imm", "E"], "event_messageId_source"),
+            (
+                "SELECT id FROM event WHERE messageId = ? AND +correlatedTaskId IS NULL ORDER BY id", ["E"],
+                "event_messageId_source"
+            ),
+            ("SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id", ["T"], "event_correlatedTaskId"),
+            (
+                "SELECT 1 FROM event WHERE source = ? AND messageId = ? AND id <> ?", ["acs.imm", "E", 1],
+                "event_messageId_source"
+            ),
+            (
+                """
+                SELECT 1 FROM delivery WHERE +hookId = ? AND taskId = ? AND id < ?
+                    AND status IN ('pending', 'failed', 'in_flight', 'paused') LIMIT 1
+                """, [1, "T", 9], "delivery_taskId"
+            ),
+            (
+                """
+                SELECT 1 FROM delivery JOIN event ON event.id = delivery.eventId
+                WHERE +delivery.hookId = ? AND delivery.taskId = ? AND delivery.status = 'delivered'
+                    AND event.status IN ('Succeeded', 'Failed') LIMIT 1
+                """, [1, "T"], "delivery_taskId"
+            ),
+            ("SELECT * FROM delivery WHERE hookId = ? AND id < ? ORDER BY id DESC LIMIT 50", [1, 9], "delivery_hookId"),
+            ("SELECT * FROM delivery WHERE taskId = ? ORDER BY id DESC LIMIT 500", ["T"], "delivery_taskId"),
         ]
-        for (sql, arguments) in lookups {
+        for (sql, arguments, index) in lookups {
             let plan = try await store.queryPlan(sql, arguments: arguments).joined(separator: " | ")
-            #expect(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX"), "\(sql): \(plan)")
-            #expect(!plan.contains("SCAN event"), "\(sql): \(plan)")
+            #expect(plan.contains("INDEX \(index) "), "\(sql): \(plan)")
+            #expect(!plan.contains("SCAN event") && !plan.contains("SCAN delivery"), "\(sql): \(plan)")
         }
     }
 

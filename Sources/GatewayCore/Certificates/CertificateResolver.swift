@@ -2,6 +2,7 @@ import Foundation
 import IMMNotify
 import Logging
 import Metrics
+import Synchronization
 
 /// Finds the certificate for an allow-listed URL: operator pin, then memory, then the database,
 /// then one HTTPS fetch (coalesced across concurrent requests, and remembered for a while when it
@@ -13,7 +14,8 @@ public actor CertificateResolver {
     private let clock: any WallClock
     private let failureTTL: TimeInterval
     private let logger: Logger
-    private var memory: [String: RSACertificate] = [:]
+    /// Certificates already loaded, readable without entering the actor (every push asks).
+    private let memory = Mutex<[String: RSACertificate]>([:])
     private var inFlight: [String: Task<RSACertificate, any Error>] = [:]
     private var failures: [String: (at: Date, reason: String)] = [:]
     private let fetches = Counter(label: "imm_gateway_certificate_fetches_total")
@@ -40,13 +42,26 @@ public actor CertificateResolver {
         url.lowercased().hasPrefix("http://") ? "https://" + url.dropFirst("http://".count) : url
     }
 
+    /// The certificate for `url` when it is pinned or already loaded; nil when it must be loaded.
+    /// Synchronous, so the common case costs no hop onto the actor.
+    public nonisolated func known(_ url: String) -> RSACertificate? {
+        let key = Self.normalize(url)
+        guard let certificate = pinned[key] ?? memory.withLock({ $0[key] }) else { return nil }
+        hits.increment()
+        return certificate
+    }
+
+    /// The certificate for an allow-listed `url`: the known one without entering the actor, else
+    /// loaded by it.
+    @Sendable public nonisolated func resolve(_ url: String) async throws -> RSACertificate {
+        if let certificate = known(url) { return certificate }
+        return try await certificate(for: url)
+    }
+
     /// Returns the certificate for an allow-listed `url`.
     public func certificate(for url: String) async throws -> RSACertificate {
+        if let certificate = known(url) { return certificate }
         let key = Self.normalize(url)
-        if let certificate = pinned[key] ?? memory[key] {
-            hits.increment()
-            return certificate
-        }
         if let failure = failures[key], clock.now().timeIntervalSince(failure.at) < failureTTL {
             throw CertificateFetchError("recent fetch of \(key) failed: \(failure.reason)")
         }
@@ -58,7 +73,7 @@ public actor CertificateResolver {
         defer { inFlight[key] = nil }
         do {
             let certificate = try await task.value
-            memory[key] = certificate
+            memory.withLock { $0[key] = certificate }
             failures[key] = nil
             return certificate
         } catch {

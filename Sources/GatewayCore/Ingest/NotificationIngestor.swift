@@ -34,9 +34,7 @@ public struct NotificationIngestor: Sendable {
         let logger = logger ?? self.logger
         let receivedAt = clock.now()
         let certificates = self.certificates
-        let report = await mnsVerifier.verify(request, now: receivedAt) { url in
-            try await certificates.certificate(for: url)
-        }
+        let report = await mnsVerifier.verify(request, now: receivedAt, certificate: certificates.resolve)
         if let failure = report.failure {
             return await refuse(request, channel: .mns, at: receivedAt, error: IngestError(failure), logger: logger)
         }
@@ -62,9 +60,7 @@ public struct NotificationIngestor: Sendable {
         let logger = logger ?? self.logger
         let receivedAt = clock.now()
         let certificates = self.certificates
-        let report = await eventBridgeVerifier.verify(request, now: receivedAt) { url in
-            try await certificates.certificate(for: url)
-        }
+        let report = await eventBridgeVerifier.verify(request, now: receivedAt, certificate: certificates.resolve)
         if let failure = report.failure {
             return await refuse(request, channel: .eventbridge, at: receivedAt, error: IngestError(failure), logger: logger)
         }

@@ -97,6 +97,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "IMMNotifyTests", dependencies: ["IMMNotify", "GatewayTestSupport"]),
+        .testTarget(name: "IMMFuzzTargetsTests", dependencies: ["IMMFuzzTargets"]),
         .testTarget(
             name: "GatewayCoreTests",
             dependencies: ["GatewayCore", "GatewayTestSupport", .product(name: "Crypto", package: "swift-crypto")]

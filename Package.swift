@@ -86,6 +86,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        /// One libFuzzer target per decoder, fed exactly as ingest feeds it (see Tests/Fuzz/run).
+        .target(name: "IMMFuzzTargets", dependencies: ["IMMNotify"]),
+        /// libFuzzer driver when built with `-D FUZZING`, corpus-replay tool otherwise.
+        .executableTarget(name: "imm-fuzz", dependencies: ["IMMFuzzTargets"]),
         .target(
             name: "GatewayTestSupport",
             dependencies: ["IMMNotify", "GatewayCore"],
@@ -93,6 +97,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "IMMNotifyTests", dependencies: ["IMMNotify", "GatewayTestSupport"]),
+        .testTarget(name: "IMMFuzzTargetsTests", dependencies: ["IMMFuzzTargets"]),
         .testTarget(
             name: "GatewayCoreTests",
             dependencies: ["GatewayCore", "GatewayTestSupport", .product(name: "Crypto", package: "swift-crypto")]

@@ -126,6 +126,9 @@ struct JSONParser {
         guard digits > 0, index - start <= 400 else { throw error("invalid number") }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let number = Double(text) else { throw error("invalid number '\(text.prefix(40))'") }
+        // Double(text) turns 2e308 into infinity, which JSON cannot write back (jsonText() prints
+        // null, JSONEncoder throws): refuse it, as JSONDecoder does.
+        guard number.isFinite else { throw error("number '\(text.prefix(40))' is out of range") }
         return .number(number)
     }
 

@@ -44,13 +44,16 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// A number, or a string holding one.
+    /// A finite number, or a string holding one. Not `"nan"` or `"inf"`, which `Double` would
+    /// read: JSON cannot carry them back out (`JSONEncoder` throws on them).
     public var doubleValue: Double? {
+        let number: Double?
         switch self {
-        case .number(let number): return number
-        case .string(let string): return Double(string.trimmingSpaces())
-        default: return nil
+        case .number(let value): number = value
+        case .string(let string): number = Double(string.trimmingSpaces())
+        default: number = nil
         }
+        return number?.isFinite == true ? number : nil
     }
 
     /// An integer (from a number or numeric string with no fractional part, in range).

@@ -33,7 +33,7 @@ struct PrimitiveTests {
         for bad in ["", "{", "{\"a\"}", "[1,]", "tru", "\"\\x\"", "1 2", "{\"a\":1,}"] {
             #expect(throws: WireFormatError.self, "\(bad)") { try JSONValue.parse(bad) }
         }
-        #expect(try JSONValue.parse("1e400") == .number(.infinity))
+        #expect(throws: WireFormatError.self) { try JSONValue.parse("1e400") }  // infinity cannot be written back
         #expect(try JSONValue.parse(#""\ud83d\ude00 é""#) == .string("😀 é"))
         let invalidUTF8 = try JSONValue.parse([0x22, 0xFF, 0xFE, 0x22])
         #expect(invalidUTF8.stringValue != nil)

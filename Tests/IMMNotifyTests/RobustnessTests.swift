@@ -83,6 +83,22 @@ struct RobustnessTests {
         #expect((try? IMMEnvelope.decode(message: envelope))?.content == nil)
     }
 
+    @Test("numbers JSON cannot write back are refused (found by the face-content fuzz target)")
+    func nonFiniteNumbers() throws {
+        // 2e308 used to parse as infinity: stored as `null` by jsonText(), refused by JSONEncoder.
+        #expect(throws: WireFormatError.self) { try JSONValue.parse("2e308") }
+        #expect(throws: WireFormatError.self) { try JSONValue.parse(#"{"Similarity":-1e400}"#) }
+        #expect(try JSONValue.parse("1.7976931348623157e308") == .number(.greatestFiniteMagnitude))
+        for text in ["nan", "-inf", "infinity", " NaN "] { #expect(JSONValue.string(text).doubleValue == nil) }
+        #expect(JSONValue.string(" 0.5 ").doubleValue == 0.5)
+        let content = IMMTaskContent(
+            json: try JSONValue.parse(#"{"SimilarFaces":[{"SimilarFaces":[{"Similarity":"nan","URI":"oss://b/o"}]}]}"#))
+        let face = try #require(content.faceResults?.first?.faces.first)
+        #expect(face.uri == "oss://b/o")
+        #expect(face.similarity == nil)
+        #expect(throws: Never.self) { try JSONEncoder().encode(content) }
+    }
+
     @Test("the nesting limits are exact: 32 XML levels and 64 JSON levels parse")
     func limits() throws {
         let ok = String(repeating: "<a>", count: 32) + String(repeating: "</a>", count: 32)

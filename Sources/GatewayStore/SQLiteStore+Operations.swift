@@ -137,24 +137,38 @@ extension SQLiteStore {
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM task GROUP BY state") {
                 tasks[row["state"]] = row["n"]
             }
-            var hooks: [StatusSummary.HookCounts] = []
+            // Only unfinished and dead deliveries are counted, through delivery_status: delivered and
+            // skipped ones (nearly all of a large database) are never read, so a /metrics scrape
+            // costs the size of the backlog, not of the history.
+            var counts: [Int64: (pending: Int, dead: Int, paused: Int, oldest: Int64?)] = [:]
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT hook.name, hook.enabled,
-                        SUM(CASE WHEN delivery.status IN ('pending', 'failed', 'in_flight') THEN 1 ELSE 0 END) AS pending,
-                        SUM(CASE WHEN delivery.status = 'dead' THEN 1 ELSE 0 END) AS dead,
-                        SUM(CASE WHEN delivery.status = 'paused' THEN 1 ELSE 0 END) AS paused,
-                        MIN(CASE WHEN delivery.status IN ('pending', 'failed', 'in_flight') THEN delivery.createdAt END) AS oldest
-                    FROM hook LEFT JOIN delivery ON delivery.hookId = hook.id GROUP BY hook.id ORDER BY hook.name
+                    SELECT hookId, status, COUNT(*) AS n, MIN(createdAt) AS oldest FROM delivery
+                    WHERE status IN ('pending', 'failed', 'in_flight', 'paused', 'dead') GROUP BY hookId, status
                     """)
             {
-                let oldest: Int64? = row["oldest"]
+                let hookId: Int64 = row["hookId"]
+                let n: Int = row["n"]
+                var entry = counts[hookId] ?? (0, 0, 0, nil)
+                switch row["status"] as String {
+                case "dead": entry.dead += n
+                case "paused": entry.paused += n
+                default:
+                    entry.pending += n
+                    let oldest: Int64 = row["oldest"]
+                    entry.oldest = min(entry.oldest ?? oldest, oldest)
+                }
+                counts[hookId] = entry
+            }
+            var hooks: [StatusSummary.HookCounts] = []
+            for row in try Row.fetchAll(db, sql: "SELECT id, name, enabled FROM hook ORDER BY name") {
+                let entry = counts[row["id"]] ?? (0, 0, 0, nil)
                 hooks.append(
                     .init(
-                        name: row["name"], enabled: row["enabled"], pending: row["pending"] ?? 0, dead: row["dead"] ?? 0,
-                        paused: row["paused"] ?? 0,
-                        oldestPendingAgeSeconds: oldest.map { max(0, Int(now.millisecondsSince1970 - $0) / 1000) }))
+                        name: row["name"], enabled: row["enabled"], pending: entry.pending, dead: entry.dead,
+                        paused: entry.paused,
+                        oldestPendingAgeSeconds: entry.oldest.map { max(0, Int(now.millisecondsSince1970 - $0) / 1000) }))
             }
             let rejection = try Row.fetchOne(
                 db, sql: "SELECT reason, receivedAt FROM rejection ORDER BY id DESC LIMIT 1")

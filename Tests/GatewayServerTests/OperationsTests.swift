@@ -263,14 +263,28 @@ struct OperationsTests {
     func status() async throws {
         let receiver = RecordingReceiver()
         try await receiver.serve {
-            let gateway = try await seeded(receiver, count: 2)
+            let clock = ManualClock(Fixtures.fixtureDate)
+            let gateway = try await seeded(receiver, count: 2, clock: clock)
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("tampered-body"))
+            // One more Failed push, not dispatched: pending for both hooks, 30 s old when asked.
+            let push = try MNSPushBuilder(
+                format: .simplified, taskId: "T-late", status: "Failed", date: Fixtures.fixtureDate,
+                signingKey: try RSASigningKey(pem: try Fixtures.testKeyPEM())
+            ).build()
+            _ = await gateway.ingestor.ingestMNS(push)
+            clock.advance(by: 30)
             try await gateway.adminApplication.test(.router) { client in
                 let (status, body) = try await client.send(.get, "/v1/status")
                 #expect(status == .ok)
-                #expect(body["events"]?.intValue == 2)
-                #expect(body["tasks"]?["unmatched"]?.intValue == 2)
-                #expect(body["hooks"]?.arrayValue?.count == 2)
+                #expect(body["events"]?.intValue == 3)
+                #expect(body["tasks"]?["unmatched"]?.intValue == 3)
+                let hooks = body["hooks"]?.arrayValue ?? []
+                #expect(hooks.count == 2)
+                for hook in hooks {
+                    #expect(hook["pending"]?.stringValue == "1", "\(hook)")
+                    #expect(hook["dead"]?.stringValue == "0", "\(hook)")
+                    #expect(hook["oldest_pending_age_seconds"]?.stringValue == "30", "\(hook)")
+                }
                 #expect(body["last_rejection"]?["reason"]?.stringValue == "content_md5_mismatch")
                 #expect((body["database_bytes"]?.intValue ?? 0) > 0)
             }

@@ -117,6 +117,12 @@ struct SQLiteStoreTests {
             ),
             ("SELECT * FROM delivery WHERE hookId = ? AND id < ? ORDER BY id DESC LIMIT 50", [1, 9], "delivery_hookId"),
             ("SELECT * FROM delivery WHERE taskId = ? ORDER BY id DESC LIMIT 500", ["T"], "delivery_taskId"),
+            (
+                """
+                SELECT hookId, status, COUNT(*) AS n, MIN(createdAt) AS oldest FROM delivery
+                WHERE status IN ('pending', 'failed', 'in_flight', 'paused', 'dead') GROUP BY hookId, status
+                """, [], "delivery_status"
+            ),
         ]
         for (sql, arguments, index) in lookups {
             let plan = try await store.queryPlan(sql, arguments: arguments).joined(separator: " | ")

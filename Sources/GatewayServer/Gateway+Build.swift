@@ -98,6 +98,11 @@ public func buildGateway(
     }
     let limits = config.ingest
     let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [
+            RequestDeadlineHandler(
+                headTimeout: .seconds(Int64(limits.headerTimeoutSeconds)),
+                bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)))
+        ],
         idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
         httpDecoderConfiguration: .init(
             maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes,

@@ -144,9 +144,11 @@ public func buildGateway(
         adminApplication: adminApplication, dispatcher: dispatcher, replays: replays,
         retention: retention, adminRoutes: adminRoutes.routes,
         listeners: listeners,
+        // Graceful shutdown runs in reverse: the dispatcher first, so it stops claiming at once (not
+        // after the listeners have drained) and its sends in flight finish while ingest still stores.
         services: [
             TaskExpiryService(store: store, clock: clock, logger: logger),
-            retention, replays, dispatcher, ingestApplication, adminApplication,
+            retention, replays, ingestApplication, adminApplication, dispatcher,
         ],
         logger: logger)
 }

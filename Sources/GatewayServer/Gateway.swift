@@ -36,8 +36,8 @@ public struct Gateway: Sendable {
         try await serviceGroup(signals: signals).run()
     }
 
-    /// The group that runs every service, shut down gracefully (in reverse order: listeners first, then
-    /// the dispatcher) on `signals` or `triggerGracefulShutdown()`.
+    /// The group that runs every service, shut down gracefully on `signals` or
+    /// `triggerGracefulShutdown()`, in reverse order: the dispatcher first, then the listeners.
     public func serviceGroup(signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
         ServiceGroup(
             configuration: .init(

@@ -95,9 +95,14 @@ public struct BenchPrefill: Sendable {
 
     /// One event as ingest would record it after verification.
     private func record(_ index: Int, run: String, at date: Date) throws -> NotificationRecord {
+        // Ids of the usual shapes derived from the run and index: unique, and no random digits to draw.
+        let serial = String(index, radix: 16)
+        func padded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - serial.count)) + serial }
         let request = try MNSPushBuilder(
-            format: .xml, taskId: "CreateFacesSearchingTask-prefill-\(run)-\(index)", faces: 5, date: date,
-            signingKey: signingKey, certificateURL: certificateURL
+            format: .xml, taskId: "CreateFacesSearchingTask-prefill-\(run)-\(index)",
+            eventId: "0ED-\(run)\(padded(12))",
+            faces: 5, date: date, signingKey: signingKey, certificateURL: certificateURL,
+            messageId: (run + padded(24)).uppercased()
         ).build()
         let push = try MNSPush.parse(body: request.body)
         return NotificationRecord(

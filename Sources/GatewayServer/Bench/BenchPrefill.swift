@@ -18,9 +18,13 @@ public struct BenchPrefill: Sendable {
         public let databaseBytes: Int64
     }
 
+    /// The key the stored pushes were signed with.
     let signingKey: RSASigningKey
+    /// The certificate URL they name.
     let certificateURL: String
+    /// The SHA-256 fingerprint stored as verification evidence.
     let fingerprint: String?
+    /// Events per transaction.
     let batchSize: Int
 
     /// Creates a filler signing with `signingKey`; `certificate` supplies the stored fingerprint.
@@ -39,17 +43,16 @@ public struct BenchPrefill: Sendable {
     ) async throws -> Result {
         let started = ContinuousClock.now
         let span: TimeInterval = 30 * 86_400
-        let run = String(UUID().uuidString.prefix(8)).lowercased()
         let first = now.addingTimeInterval(-span)
         let step = span / Double(max(count, 1))
-        var next = try await records(0..<min(batchSize, count), run: run, first: first, step: step)
+        var next = try await records(0..<min(batchSize, count), first: first, step: step)
         var stored = 0
         var reported = 0
         while !next.isEmpty {
             let batch = next
             async let committed = store.commit(batch.map { IngestWrite.notification($0) })
             let upcoming = stored + batch.count
-            next = try await records(upcoming..<min(upcoming + batchSize, count), run: run, first: first, step: step)
+            next = try await records(upcoming..<min(upcoming + batchSize, count), first: first, step: step)
             for result in try await committed {
                 if case .failed(let reason) = result {
                     throw BenchError("prefill: an event could not be stored: \(reason)")
@@ -73,7 +76,7 @@ public struct BenchPrefill: Sendable {
     /// The records for `range` (event `i` received at `first + i * step`), signed, parsed and decoded
     /// on every core, in order.
     private func records(
-        _ range: Range<Int>, run: String, first: Date, step: TimeInterval
+        _ range: Range<Int>, first: Date, step: TimeInterval
     ) async throws -> [NotificationRecord] {
         guard !range.isEmpty else { return [] }
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -84,7 +87,7 @@ public struct BenchPrefill: Sendable {
                 let upper = min(lower + chunk, range.upperBound)
                 guard lower < upper else { continue }
                 group.addTask {
-                    (worker, try (lower..<upper).map { try self.record($0, run: run, at: first + step * Double($0)) })
+                    (worker, try (lower..<upper).map { try self.record(at: first + step * Double($0)) })
                 }
             }
             var parts: [(Int, [NotificationRecord])] = []
@@ -94,15 +97,12 @@ public struct BenchPrefill: Sendable {
     }
 
     /// One event as ingest would record it after verification.
-    private func record(_ index: Int, run: String, at date: Date) throws -> NotificationRecord {
-        // Ids of the usual shapes derived from the run and index: unique, and no random digits to draw.
-        let serial = String(index, radix: 16)
-        func padded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - serial.count)) + serial }
+    private func record(at date: Date) throws -> NotificationRecord {
+        // Random ids, as IMM and MNS make them: the unique indexes on them then grow the way they do
+        // in production (inserts all over the key space), not as one tidy run.
         let request = try MNSPushBuilder(
-            format: .xml, taskId: "CreateFacesSearchingTask-prefill-\(run)-\(index)",
-            eventId: "0ED-\(run)\(padded(12))",
-            faces: 5, date: date, signingKey: signingKey, certificateURL: certificateURL,
-            messageId: (run + padded(24)).uppercased()
+            format: .xml, taskId: "CreateFacesSearchingTask-prefill-\(UUID().uuidString.lowercased())", faces: 5,
+            date: date, signingKey: signingKey, certificateURL: certificateURL
         ).build()
         let push = try MNSPush.parse(body: request.body)
         return NotificationRecord(

@@ -5,7 +5,9 @@ import IMMNotify
 
 /// Signs bench pushes: unique task ids, the current time, a key the gateway under test trusts.
 struct PushSigner: Sendable {
+    /// The key the gateway under test trusts.
     let key: RSASigningKey
+    /// The certificate URL the pushes name (pinned to the key's certificate on the gateway).
     let certificateURL: String
     /// The MNS endpoint path (the signature covers it).
     let path: String
@@ -33,9 +35,13 @@ extension BenchRunner {
             case notFound
         }
 
+        /// The ingest listener: scheme, host and port.
         let ingestBase: String
+        /// The route the baseline uses.
         let baseline: Baseline
+        /// The admin listener, when the lookup phase runs.
         let adminBase: String?
+        /// The admin bearer token, if needed.
         let adminToken: String?
 
         /// The baseline request sent in place of `push`.
@@ -58,15 +64,25 @@ extension BenchRunner {
 
     /// What one run measured; nil phases were skipped.
     struct Figures {
+        /// What the report calls the baseline.
         var baselineLabel: String
+        /// The baseline phase.
         var baseline: LoadGenerator.Result
+        /// Ingest flat out (on an empty database when there is a prefill).
         var ingest: LoadGenerator.Result
+        /// The rate of the paced phase: half of `ingest`'s throughput.
         var halfRate: Double
+        /// Ingest at `halfRate`, open loop.
         var half: LoadGenerator.Result
+        /// Admin task lookups.
         var admin: LoadGenerator.Result?
+        /// Deliveries the sink received and the seconds since ingest began.
         var endToEnd: (delivered: Int, seconds: Double)?
+        /// Gateway memory in KiB: idle RSS, RSS after the load, peak.
         var memory: (idle: Int?, rss: Int?, peak: Int?)?
+        /// The prefill and ingest measured after it.
         var prefill: (result: BenchPrefill.Result, after: LoadGenerator.Result)?
+        /// Lines added after the figures (skipped phases, substitutions).
         var notes: [String] = []
     }
 

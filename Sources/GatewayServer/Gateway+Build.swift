@@ -98,6 +98,11 @@ public func buildGateway(
     }
     let limits = config.ingest
     let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [
+            RequestDeadlineHandler(
+                headTimeout: .seconds(Int64(limits.headerTimeoutSeconds)),
+                bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)))
+        ],
         idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
         httpDecoderConfiguration: .init(
             maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes,
@@ -139,9 +144,11 @@ public func buildGateway(
         adminApplication: adminApplication, dispatcher: dispatcher, replays: replays,
         retention: retention, adminRoutes: adminRoutes.routes,
         listeners: listeners,
+        // Graceful shutdown runs in reverse: the dispatcher first, so it stops claiming at once (not
+        // after the listeners have drained) and its sends in flight finish while ingest still stores.
         services: [
             TaskExpiryService(store: store, clock: clock, logger: logger),
-            retention, replays, dispatcher, ingestApplication, adminApplication,
+            retention, replays, ingestApplication, adminApplication, dispatcher,
         ],
         logger: logger)
 }

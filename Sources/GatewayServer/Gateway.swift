@@ -33,9 +33,14 @@ public struct Gateway: Sendable {
 
     /// Runs every service until a shutdown signal (or, with `signals: []`, until the task is cancelled).
     public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
-        let group = ServiceGroup(
+        try await serviceGroup(signals: signals).run()
+    }
+
+    /// The group that runs every service, shut down gracefully on `signals` or
+    /// `triggerGracefulShutdown()`, in reverse order: the dispatcher first, then the listeners.
+    public func serviceGroup(signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
+        ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: signals, logger: logger))
-        try await group.run()
     }
 }

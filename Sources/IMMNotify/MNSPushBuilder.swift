@@ -108,10 +108,22 @@ public struct MNSPushBuilder: Sendable {
         return request
     }
 
-    /// `text` with `&`, `<` and `>` escaped for XML character data.
+    /// `text` with `&`, `<` and `>` escaped for XML character data. One pass over the UTF-8 bytes:
+    /// Foundation's `replacingOccurrences` was most of the time `bench --prefill` spent building pushes.
     static func xmlEscape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+        let special: (UInt8) -> Bool = { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }
+        guard text.utf8.contains(where: special) else { return text }
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(text.utf8.count + 32)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): escaped += "&amp;".utf8
+            case UInt8(ascii: "<"): escaped += "&lt;".utf8
+            case UInt8(ascii: ">"): escaped += "&gt;".utf8
+            default: escaped.append(byte)
+            }
+        }
+        return String(decoding: escaped, as: UTF8.self)
     }
 
     /// `count` random lower-case hex digits.

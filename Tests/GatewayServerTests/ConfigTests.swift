@@ -23,6 +23,19 @@ struct ConfigTests {
         #expect(config.ingest.maxBodyBytes == 1_048_576)
         #expect(config.mns.maxClockSkewSeconds == 900)
         #expect(config.mns.pinnedCertificates.isEmpty)
+        #expect(config.ingest.headerTimeoutSeconds == 10)
+        #expect(config.ingest.bodyTimeoutSeconds == 60)
+    }
+
+    @Test("the slow-client deadlines come from the file and the environment")
+    func deadlines() throws {
+        let path = try write("ingest: { header_timeout_seconds: 5, body_timeout_seconds: 20 }")
+        let fromFile = try GatewayConfig.load(file: path, environment: [:])
+        #expect(fromFile.ingest.headerTimeoutSeconds == 5)
+        #expect(fromFile.ingest.bodyTimeoutSeconds == 20)
+        let fromEnvironment = try GatewayConfig.load(
+            file: path, environment: ["IMM_GATEWAY_INGEST_HEADER_TIMEOUT_SECONDS": "3"])
+        #expect(fromEnvironment.ingest.headerTimeoutSeconds == 3)
     }
 
     @Test("the sample config loads and pins the sample certificate relative to its folder")
@@ -70,6 +83,8 @@ struct ConfigTests {
         ("admin: { host: 0.0.0.0 }", "admin.token"),
         ("ingest: { mns_path: notifications }", "ingest.mns_path"),
         ("mns: { fetch_certificates: maybe }", "mns.fetch_certificates"),
+        ("ingest: { header_timeout_seconds: 0 }", "ingest.header_timeout_seconds"),
+        ("ingest: { body_timeout_seconds: forever }", "ingest.body_timeout_seconds"),
     ])
     func mistakes(yaml: String, key: String) throws {
         let path = try write(yaml)

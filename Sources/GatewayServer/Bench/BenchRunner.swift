@@ -1,17 +1,21 @@
 import AsyncHTTPClient
 import Foundation
 import GatewayCore
+import GatewayStore
 import Hummingbird
 import IMMNotify
 import Logging
 import NIOCore
 import Synchronization
 
-/// `imm-gateway bench`: starts a gateway of its own (this same binary, `serve`, a temporary database
-/// and a throwaway key pinned), a local sink hook, and measures in one run: the bare-204 baseline,
-/// verified and durably committed ingest, end-to-end delivery to the sink, the admin task lookup,
-/// and ingest latency at half the measured maximum rate. Figures are reported as ratios to the
-/// baseline measured in the same run, because these machines are shared and noisy.
+/// `imm-gateway bench`: measures, in one run, the bare-204 baseline, verified and durably committed
+/// ingest, end-to-end delivery to a sink, the admin task lookup, and ingest latency at half the
+/// measured maximum rate. Figures are reported as ratios to the baseline of the same run, because
+/// these machines are shared and noisy.
+///
+/// By default it starts a gateway of its own (this same binary, `serve`, a temporary database, a
+/// throwaway key pinned, a local sink hook); `prefill` then stores that many more events and
+/// measures ingest again. With a `target` it loads an already-running gateway instead.
 public struct BenchRunner: Sendable {
     /// What to run.
     public struct Options: Sendable {
@@ -23,6 +27,11 @@ public struct BenchRunner: Sendable {
         public var durability = "full"
         /// Run without the sink hook: ingest alone, no deliveries (the end-to-end phase is skipped).
         public var withoutHook = false
+        /// Events to store after the first ingest phase before measuring ingest again (self-started
+        /// gateway only, without the hook); 0 skips that phase.
+        public var prefill = 0
+        /// An already-running gateway to load instead of starting one.
+        public var target: BenchTarget?
         /// Creates the defaults.
         public init() {}
     }
@@ -37,25 +46,41 @@ public struct BenchRunner: Sendable {
     }
 
     /// Runs every phase and returns the report text.
-    public func run(progress: @Sendable (String) -> Void) async throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("imm-gateway-bench-\(UUID().uuidString)")
+    public func run(progress: @escaping @Sendable (String) -> Void) async throws -> String {
+        if options.prefill > 0 {
+            guard options.target == nil else {
+                throw BenchError(
+                    "--prefill needs the gateway bench starts itself (it writes to its database), not --target")
+            }
+            guard options.withoutHook else {
+                throw BenchError(
+                    "--prefill needs --without-hook: the prefilled events would be queued for the sink during the measurement"
+                )
+            }
+        }
+        if let target = options.target { return try await runExternal(target, progress: progress) }
+        return try await runSelfStarted(progress: progress)
+    }
+
+    private func runSelfStarted(progress: @escaping @Sendable (String) -> Void) async throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "imm-gateway-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         progress("generating a throwaway key and \(options.requests) signed pushes")
         let key = try RSASigningKey.generate(bits: 1024)
+        let certificatePEM = try key.selfSignedCertificatePEM(commonName: "imm-gateway-bench")
         let certificate = directory.appendingPathComponent("bench-cert.pem")
-        try Data(try key.selfSignedCertificatePEM(commonName: "imm-gateway-bench")).write(to: certificate)
-        let now = Date()
-        let pushes = try (0..<options.requests).map { index in
-            try MNSPushBuilder(
-                format: .xml, taskId: "CreateFacesSearchingTask-bench-\(index)", faces: 5, date: now, signingKey: key
-            ).build()
-        }
+        try Data(certificatePEM).write(to: certificate)
+        let signer = PushSigner(key: key, certificateURL: MNSPushBuilder.defaultCertificateURL, path: "/notifications")
+        let pushes = try signer.pushes(options.requests, prefix: "CreateFacesSearchingTask-bench-")
         let sinkCount = SinkCounter()
         return try await withSink(count: sinkCount) { sinkPort in
-            let ingestPort = try Self.freePort(), adminPort = try Self.freePort()
+            let ingestPort = try Self.freePort()
+            let adminPort = try Self.freePort()
+            let database = directory.appendingPathComponent("bench.sqlite").path
             let config = """
-                database: \(directory.appendingPathComponent("bench.sqlite").path)
+                database: \(database)
                 durability: \(options.durability)
                 log_level: error
                 ingest: { host: 127.0.0.1, port: \(ingestPort), bench_route: true }
@@ -65,11 +90,14 @@ public struct BenchRunner: Sendable {
                     - { url: "\(MNSPushBuilder.defaultCertificateURL)", file: "\(certificate.path)" }
                   fetch_certificates: false
                 delivery: { allow_private_networks: true, max_in_flight: 64 }
-                """ + (options.withoutHook ? "" : """
+                """
+                + (options.withoutHook
+                    ? ""
+                    : """
 
-                hooks:
-                  - { name: sink, url: "http://127.0.0.1:\(sinkPort)/sink", secrets: ["\(WebhookSignerSecret.bench)"], max_in_flight: 64 }
-                """)
+                    hooks:
+                      - { name: sink, url: "http://127.0.0.1:\(sinkPort)/sink", secrets: ["\(WebhookSignerSecret.bench)"], max_in_flight: 64 }
+                    """)
             let configPath = directory.appendingPathComponent("bench.yaml")
             try config.write(to: configPath, atomically: true, encoding: .utf8)
             let process = Process()
@@ -83,11 +111,28 @@ public struct BenchRunner: Sendable {
             }
             let client = LoadGenerator.makeClient(connections: options.connections)
             do {
-                let report = try await measure(
-                    client: client, process: process, pushes: pushes, key: key, now: now, ingestPort: ingestPort,
-                    adminPort: adminPort, sinkCount: sinkCount, progress: progress)
+                try await Self.waitReady(client: client, port: adminPort)
+                let idleRSS = Self.memory(pid: process.processIdentifier).rss
+                let endpoints = Endpoints(
+                    ingestBase: "http://127.0.0.1:\(ingestPort)", baseline: .benchRoute,
+                    adminBase: "http://127.0.0.1:\(adminPort)", adminToken: nil)
+                let load = LoadGenerator(client: client, connections: options.connections)
+                var figures = try await measure(
+                    load: load, endpoints: endpoints, pushes: pushes, signer: signer,
+                    taskPrefix: "CreateFacesSearchingTask-bench-", sinkCount: options.withoutHook ? nil : sinkCount,
+                    progress: progress)
+                try await Task.sleep(for: .seconds(2))
+                let memory = Self.memory(pid: process.processIdentifier)
+                figures.memory = (idleRSS, memory.rss, memory.peak)
+                if options.withoutHook { figures.notes.append("end to end: skipped (--without-hook)") }
+                if options.prefill > 0 {
+                    figures.prefill = try await prefillAndMeasure(
+                        database: database, signer: signer, certificatePEM: certificatePEM, load: load,
+                        endpoints: endpoints, progress: progress)
+                }
                 try await client.shutdown()
-                return report
+                let durability = options.durability == "full" ? "synchronous=FULL" : "synchronous=NORMAL"
+                return Self.report(title: "durability \(durability)", options: options, figures: figures)
             } catch {
                 try? await client.shutdown()
                 throw error
@@ -95,85 +140,24 @@ public struct BenchRunner: Sendable {
         }
     }
 
-    private func measure(
-        client: HTTPClient, process: Process, pushes: [CapturedRequest], key: RSASigningKey, now: Date, ingestPort: Int,
-        adminPort: Int, sinkCount: SinkCounter, progress: @Sendable (String) -> Void
-    ) async throws -> String {
-            try await Self.waitReady(client: client, port: adminPort)
-            let idleRSS = Self.memory(pid: process.processIdentifier).rss
-            let load = LoadGenerator(client: client, connections: options.connections)
-            let base = "http://127.0.0.1:\(ingestPort)"
-            let warmup = pushes.prefix(min(500, pushes.count)).map { LoadGenerator.request($0, base: base, path: "/bench/noop") }
-            _ = await load.run(warmup)
-
-            progress("baseline: bare 204 route")
-            let baseline = await load.run(pushes.map { LoadGenerator.request($0, base: base, path: "/bench/noop") })
-            progress("ingest: verify + durable commit + 204")
-            let started = ContinuousClock.now
-            let ingest = await load.run(pushes.map { LoadGenerator.request($0, base: base) })
-            progress("end to end: waiting for the sink to receive every delivery")
-            let deadline = ContinuousClock.now + .seconds(options.withoutHook ? 0 : 300)
-            while sinkCount.value < options.requests && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            let endToEnd = ContinuousClock.now - started
-            let delivered = sinkCount.value
-            progress("admin: GET /v1/tasks/{id}")
-            let lookups = (0..<max(1, options.requests / 4)).map { index in
-                var request = HTTPClientRequest(url: "http://127.0.0.1:\(adminPort)/v1/tasks/CreateFacesSearchingTask-bench-\(index * 4 % options.requests)")
-                request.method = .GET
-                return request
-            }
-            let admin = await load.run(lookups)
-            progress("ingest latency at half the maximum rate")
-            let halfRate = ingest.throughput / 2
-            let paced = try (0..<max(1, options.requests / 2)).map { index in
-                LoadGenerator.request(
-                    try MNSPushBuilder(format: .xml, taskId: "CreateFacesSearchingTask-paced-\(index)", faces: 5, date: now, signingKey: key)
-                        .build(), base: base)
-            }
-            let half = await load.run(paced, perSecond: halfRate)
-            try await Task.sleep(for: .seconds(2))
-            let memory = Self.memory(pid: process.processIdentifier)
-            let seconds = Double(endToEnd.components.seconds) + Double(endToEnd.components.attoseconds) / 1e18
-            return Self.report(
-                options: options, baseline: baseline, ingest: ingest, half: half, halfRate: halfRate, admin: admin,
-                delivered: delivered, endToEndSeconds: seconds, idleRSS: idleRSS, memory: memory)
-    }
-
-    static func report(
-        options: Options, baseline: LoadGenerator.Result, ingest: LoadGenerator.Result, half: LoadGenerator.Result,
-        halfRate: Double, admin: LoadGenerator.Result, delivered: Int, endToEndSeconds: Double, idleRSS: Int?,
-        memory: (rss: Int?, peak: Int?)
-    ) -> String {
-        func row(_ name: String, _ result: LoadGenerator.Result, ratio: Bool) -> [String] {
-            [
-                name, String(format: "%.0f/s", result.throughput),
-                ratio ? String(format: "%.2fx", result.throughput / max(baseline.throughput, 1)) : "1.00x",
-                String(format: "%.2f", result.percentileMs(50)), String(format: "%.2f", result.percentileMs(90)),
-                String(format: "%.2f", result.percentileMs(99)), String(format: "%.2f", result.percentileMs(99.9)),
-                String(format: "%.2f", result.maxMs), "\(result.errors)",
-            ]
-        }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        var lines = [
-            "imm-gateway bench: \(RFC3339.format(Date())), \(cores) cores, \(options.requests) requests per phase, \(options.connections) connections, durability \(options.durability == "full" ? "synchronous=FULL" : "synchronous=NORMAL")",
-            "",
-            TextTable.render(
-                headers: ["PHASE", "THROUGHPUT", "VS BASELINE", "P50 MS", "P90 MS", "P99 MS", "P99.9 MS", "MAX MS", "ERRORS"],
-                rows: [
-                    row("baseline (bare 204)", baseline, ratio: false), row("ingest (verify+commit)", ingest, ratio: true),
-                    row(String(format: "ingest at %.0f/s (half max)", halfRate), half, ratio: true),
-                    row("admin GET /v1/tasks/{id}", admin, ratio: true),
-                ]),
-            "",
-            String(
-                format: "end to end: %d of %d deliveries to the local sink in %.2f s since ingest began: %.0f deliveries/s",
-                delivered, options.requests, endToEndSeconds, Double(delivered) / max(endToEndSeconds, 1e-9)),
-            "gateway memory: idle RSS \(idleRSS.map { "\($0 / 1024) MB" } ?? "?") before load, RSS \(memory.rss.map { "\($0 / 1024) MB" } ?? "?") after, peak \(memory.peak.map { "\($0 / 1024) MB" } ?? "?")",
-        ]
-        lines.append("targets: ingest >= 0.50x baseline; p99 < 10 ms at half max; >= 5000 deliveries/s; peak RSS < 150 MB")
-        return lines.joined(separator: "\n")
+    /// Stores `options.prefill` events in the running gateway's database from this process (WAL lets
+    /// the idle gateway go on reading), then measures ingest again with as many fresh pushes.
+    private func prefillAndMeasure(
+        database: String, signer: PushSigner, certificatePEM: [UInt8], load: LoadGenerator, endpoints: Endpoints,
+        progress: @escaping @Sendable (String) -> Void
+    ) async throws -> (result: BenchPrefill.Result, after: LoadGenerator.Result) {
+        progress("prefill: storing \(options.prefill) events in the bench database")
+        let filler = BenchPrefill(
+            signingKey: signer.key, certificateURL: signer.certificateURL,
+            certificate: try RSACertificate(pem: certificatePEM))
+        let result = try await filler.fill(
+            try SQLiteStore(path: database, durability: .normal), count: options.prefill, progress: progress)
+        progress("generating \(options.requests) fresh signed pushes")
+        let pushes = try signer.pushes(options.requests, prefix: "CreateFacesSearchingTask-after-prefill-")
+        _ = await load.run(pushes.prefix(min(500, pushes.count)).map { endpoints.baselineRequest($0) })
+        progress("ingest on \(result.events) more stored events: verify + durable commit + 204")
+        let after = await load.run(pushes.map { LoadGenerator.request($0, base: endpoints.ingestBase) })
+        return (result, after)
     }
 
     /// Runs a sink hook that answers 204 and counts, for the duration of `body`.
@@ -207,7 +191,8 @@ public struct BenchRunner: Sendable {
     public static func waitReady(client: HTTPClient, port: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            if let response = try? await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(2)),
+            if let response = try? await client.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(2)),
                 response.status == .ok
             {
                 return
@@ -238,7 +223,9 @@ public struct BenchRunner: Sendable {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw BenchError("cannot find a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -256,7 +243,6 @@ public struct BenchError: Error, CustomStringConvertible {
 enum WebhookSignerSecret {
     static let bench = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 }
-
 
 /// A counter shared between tasks.
 final class SinkCounter: Sendable {

@@ -32,8 +32,11 @@ public struct LoadGenerator: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    /// Sends every request once; `perSecond` (open loop) paces them, nil runs flat out.
-    func run(_ requests: [HTTPClientRequest], perSecond: Double? = nil) async -> Result {
+    /// Sends every request once; `perSecond` (open loop) paces them, nil runs flat out. An answer
+    /// whose status is not `expected` counts as an error.
+    func run(
+        _ requests: [HTTPClientRequest], perSecond: Double? = nil, expected: Range<UInt> = 200..<300
+    ) async -> Result {
         let next = SinkCounter()
         let errors = SinkCounter()
         let start = ContinuousClock.now
@@ -53,7 +56,7 @@ public struct LoadGenerator: Sendable {
                         do {
                             let response = try await client.execute(requests[index], timeout: .seconds(30))
                             for try await _ in response.body {}
-                            if !(200..<300).contains(Int(response.status.code)) { errors.increment() }
+                            if !expected.contains(response.status.code) { errors.increment() }
                         } catch {
                             errors.increment()
                         }

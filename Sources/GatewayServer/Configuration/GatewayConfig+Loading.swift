@@ -13,6 +13,7 @@ extension GatewayConfig {
         "database", "durability", "log_level", "max_commit_batch",
         "ingest.host", "ingest.port", "ingest.mns_path", "ingest.eventbridge_path", "ingest.max_body_bytes",
         "ingest.rejection_body_bytes", "ingest.bench_route", "ingest.max_connections", "ingest.idle_timeout_seconds",
+        "ingest.header_timeout_seconds", "ingest.body_timeout_seconds",
         "ingest.max_header_bytes", "ingest.max_header_count", "log_format",
         "admin.host", "admin.port", "admin.token",
         "mns.cert_hosts", "mns.max_clock_skew_seconds", "mns.signed_path", "mns.fetch_certificates",
@@ -90,6 +91,10 @@ extension GatewayConfig {
             "ingest.max_connections", default: config.ingest.maxConnections, range: 1...1_000_000)
         config.ingest.idleTimeoutSeconds = try lookup.int(
             "ingest.idle_timeout_seconds", default: config.ingest.idleTimeoutSeconds, range: 1...3600)
+        config.ingest.headerTimeoutSeconds = try lookup.int(
+            "ingest.header_timeout_seconds", default: config.ingest.headerTimeoutSeconds, range: 1...3600)
+        config.ingest.bodyTimeoutSeconds = try lookup.int(
+            "ingest.body_timeout_seconds", default: config.ingest.bodyTimeoutSeconds, range: 1...3600)
         config.ingest.maxHeaderBytes = try lookup.int(
             "ingest.max_header_bytes", default: config.ingest.maxHeaderBytes, range: 1024...(1 << 20))
         config.ingest.maxHeaderCount = try lookup.int(

@@ -48,6 +48,11 @@ public struct GatewayConfig: Sendable, Equatable {
         public var maxConnections = 1024
         /// A connection idle this long (no request being read or answered) is closed.
         public var idleTimeoutSeconds = 30
+        /// A request head must be complete this long after the connection opens (or after the first
+        /// byte of a next request on a kept-alive connection); otherwise `408` and the connection closes.
+        public var headerTimeoutSeconds = 10
+        /// A request body must be complete this long after its head; otherwise the connection closes.
+        public var bodyTimeoutSeconds = 60
         /// The largest header block accepted (all fields together), in bytes.
         public var maxHeaderBytes = 65_536
         /// The most header fields accepted.

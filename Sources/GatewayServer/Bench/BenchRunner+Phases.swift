@@ -1,0 +1,201 @@
+import AsyncHTTPClient
+import Foundation
+import GatewayCore
+import IMMNotify
+
+/// Signs bench pushes: unique task ids, the current time, a key the gateway under test trusts.
+struct PushSigner: Sendable {
+    /// The key the gateway under test trusts.
+    let key: RSASigningKey
+    /// The certificate URL the pushes name (pinned to the key's certificate on the gateway).
+    let certificateURL: String
+    /// The MNS endpoint path (the signature covers it).
+    let path: String
+
+    /// `count` pushes for tasks `prefix0`, `prefix1`, …, dated now.
+    func pushes(_ count: Int, prefix: String) throws -> [CapturedRequest] {
+        let now = Date()
+        return try (0..<count).map { index in
+            try MNSPushBuilder(
+                format: .xml, taskId: "\(prefix)\(index)", faces: 5, date: now, signingKey: key,
+                certificateURL: certificateURL, target: path
+            ).build()
+        }
+    }
+}
+
+extension BenchRunner {
+    /// Where one run sends its load.
+    struct Endpoints: Sendable {
+        /// The cheapest route the baseline can use.
+        enum Baseline: Sendable {
+            /// `POST /bench/noop` (`ingest.bench_route: true`): a bare 204.
+            case benchRoute
+            /// `GET /` answered 404 by the router: no handler runs (a target without the bench route).
+            case notFound
+        }
+
+        /// The ingest listener: scheme, host and port.
+        let ingestBase: String
+        /// The route the baseline uses.
+        let baseline: Baseline
+        /// The admin listener, when the lookup phase runs.
+        let adminBase: String?
+        /// The admin bearer token, if needed.
+        let adminToken: String?
+
+        /// The baseline request sent in place of `push`.
+        func baselineRequest(_ push: CapturedRequest) -> HTTPClientRequest {
+            switch baseline {
+            case .benchRoute: return LoadGenerator.request(push, base: ingestBase, path: "/bench/noop")
+            case .notFound:
+                var request = HTTPClientRequest(url: ingestBase + "/")
+                request.method = .GET
+                return request
+            }
+        }
+
+        /// The statuses the baseline answers with when all is well.
+        var baselineStatuses: Range<UInt> { baseline == .benchRoute ? 204..<205 : 404..<405 }
+
+        /// What the report calls the baseline.
+        var baselineLabel: String { baseline == .benchRoute ? "baseline (bare 204)" : "baseline (404 on GET /)" }
+    }
+
+    /// What one run measured; nil phases were skipped.
+    struct Figures {
+        /// What the report calls the baseline.
+        var baselineLabel: String
+        /// The baseline phase.
+        var baseline: LoadGenerator.Result
+        /// Ingest flat out (on an empty database when there is a prefill).
+        var ingest: LoadGenerator.Result
+        /// The rate of the paced phase: half of `ingest`'s throughput.
+        var halfRate: Double
+        /// Ingest at `halfRate`, open loop.
+        var half: LoadGenerator.Result
+        /// Admin task lookups.
+        var admin: LoadGenerator.Result?
+        /// Deliveries the sink received and the seconds since ingest began.
+        var endToEnd: (delivered: Int, seconds: Double)?
+        /// Gateway memory in KiB: idle RSS, RSS after the load, peak.
+        var memory: (idle: Int?, rss: Int?, peak: Int?)?
+        /// The prefill and ingest measured after it.
+        var prefill: (result: BenchPrefill.Result, after: LoadGenerator.Result)?
+        /// Lines added after the figures (skipped phases, substitutions).
+        var notes: [String] = []
+    }
+
+    /// The phases both modes share: baseline, ingest, end to end (when `sinkCount` is given), admin
+    /// lookups (when there is an admin listener), ingest at half the measured maximum rate.
+    func measure(
+        load: LoadGenerator, endpoints: Endpoints, pushes: [CapturedRequest], signer: PushSigner, taskPrefix: String,
+        sinkCount: SinkCounter?, progress: @Sendable (String) -> Void
+    ) async throws -> Figures {
+        let base = endpoints.ingestBase
+        let statuses = endpoints.baselineStatuses
+        _ = await load.run(pushes.prefix(min(500, pushes.count)).map(endpoints.baselineRequest), expected: statuses)
+        progress(endpoints.baselineLabel)
+        let baseline = await load.run(pushes.map(endpoints.baselineRequest), expected: statuses)
+        progress("ingest: verify + durable commit + 204")
+        let started = ContinuousClock.now
+        let ingest = await load.run(pushes.map { LoadGenerator.request($0, base: base) })
+        var endToEnd: (delivered: Int, seconds: Double)?
+        if let sinkCount {
+            progress("end to end: waiting for the sink to receive every delivery")
+            let deadline = ContinuousClock.now + .seconds(300)
+            while sinkCount.value < options.requests && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            endToEnd = (sinkCount.value, Self.seconds(ContinuousClock.now - started))
+        }
+        var admin: LoadGenerator.Result?
+        if let adminBase = endpoints.adminBase {
+            progress("admin: GET /v1/tasks/{id}")
+            let lookups = (0..<max(1, options.requests / 4)).map { index in
+                var request = HTTPClientRequest(
+                    url: "\(adminBase)/v1/tasks/\(taskPrefix)\(index * 4 % options.requests)")
+                request.method = .GET
+                if let token = endpoints.adminToken {
+                    request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                }
+                return request
+            }
+            admin = await load.run(lookups)
+        }
+        progress("ingest latency at half the maximum rate")
+        let halfRate = ingest.throughput / 2
+        let paced = try signer.pushes(max(1, options.requests / 2), prefix: taskPrefix + "paced-")
+        let half = await load.run(paced.map { LoadGenerator.request($0, base: base) }, perSecond: halfRate)
+        return Figures(
+            baselineLabel: endpoints.baselineLabel, baseline: baseline, ingest: ingest, halfRate: halfRate, half: half,
+            admin: admin, endToEnd: endToEnd)
+    }
+
+    /// The report: one table of phases, then one line per other figure.
+    static func report(title: String, options: Options, figures: Figures) -> String {
+        let baseline = figures.baseline
+        func row(_ name: String, _ result: LoadGenerator.Result, ratio: Bool = true) -> [String] {
+            [
+                name, String(format: "%.0f/s", result.throughput),
+                ratio ? String(format: "%.2fx", result.throughput / max(baseline.throughput, 1)) : "1.00x",
+                String(format: "%.2f", result.percentileMs(50)), String(format: "%.2f", result.percentileMs(90)),
+                String(format: "%.2f", result.percentileMs(99)), String(format: "%.2f", result.percentileMs(99.9)),
+                String(format: "%.2f", result.maxMs), "\(result.errors)",
+            ]
+        }
+        var rows = [
+            row(figures.baselineLabel, baseline, ratio: false),
+            row(figures.prefill == nil ? "ingest (verify+commit)" : "ingest, empty database", figures.ingest),
+        ]
+        if let prefill = figures.prefill {
+            rows.append(row("ingest, \(prefill.result.events) events prefilled", prefill.after))
+        }
+        rows.append(row(String(format: "ingest at %.0f/s (half max)", figures.halfRate), figures.half))
+        if let admin = figures.admin { rows.append(row("admin GET /v1/tasks/{id}", admin)) }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var lines = [
+            "imm-gateway bench: \(RFC3339.format(Date())), \(cores) cores, \(options.requests) requests per phase, \(options.connections) connections, \(title)",
+            "",
+            TextTable.render(
+                headers: [
+                    "PHASE", "THROUGHPUT", "VS BASELINE", "P50 MS", "P90 MS", "P99 MS", "P99.9 MS", "MAX MS", "ERRORS",
+                ],
+                rows: rows),
+            "",
+        ]
+        if let prefill = figures.prefill {
+            let result = prefill.result
+            lines.append(
+                String(
+                    format:
+                        "prefill: %d events stored in %.1f s (%.0f/s), database %d MB; ingest %.0f/s prefilled vs %.0f/s empty: %.2fx (target >= 0.90x)",
+                    result.events, result.seconds, Double(result.events) / max(result.seconds, 1e-9),
+                    result.databaseBytes / 1_048_576, prefill.after.throughput, figures.ingest.throughput,
+                    prefill.after.throughput / max(figures.ingest.throughput, 1e-9)))
+        }
+        if let endToEnd = figures.endToEnd {
+            lines.append(
+                String(
+                    format:
+                        "end to end: %d of %d deliveries to the local sink in %.2f s since ingest began: %.0f deliveries/s",
+                    endToEnd.delivered, options.requests, endToEnd.seconds,
+                    Double(endToEnd.delivered) / max(endToEnd.seconds, 1e-9)))
+        }
+        if let memory = figures.memory {
+            func megabytes(_ kib: Int?) -> String { kib.map { "\($0 / 1024) MB" } ?? "?" }
+            lines.append(
+                "gateway memory: idle RSS \(megabytes(memory.idle)) before load, RSS \(megabytes(memory.rss)) after, peak \(megabytes(memory.peak))"
+            )
+        }
+        lines += figures.notes
+        lines.append(
+            "targets: ingest >= 0.50x baseline; p99 < 10 ms at half max; >= 5000 deliveries/s; peak RSS < 150 MB")
+        return lines.joined(separator: "\n")
+    }
+
+    /// A duration in seconds.
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+import GatewayCore
+import GatewayServer
+import GatewayStore
+import GatewayTestSupport
+import IMMNotify
+import Testing
+
+@Suite("imm-gateway bench: external targets and prefill")
+struct BenchTests {
+    /// Bench options for a short run.
+    private func options(requests: Int = 200) -> BenchRunner.Options {
+        var options = BenchRunner.Options()
+        options.requests = requests
+        options.connections = 8
+        return options
+    }
+
+    /// The fixture key and certificate URL, which `TestGateway.config()` pins.
+    private func target(ingest: Int, admin: Int?, key: RSASigningKey? = nil) throws -> BenchTarget {
+        try BenchTarget(
+            ingest: "http://127.0.0.1:\(ingest)", admin: admin.map { "http://127.0.0.1:\($0)" },
+            signingKey: try key ?? RSASigningKey(pem: Fixtures.testKeyPEM()),
+            certificateURL: Fixtures.testCertificateURL)
+    }
+
+    /// A live gateway on the real clock (the bench signs pushes now).
+    private func liveGateway(benchRoute: Bool = false) async throws -> Gateway {
+        var config = try TestGateway.config()
+        config.ingest.benchRoute = benchRoute
+        return try await buildGateway(config: config, clock: SystemWallClock())
+    }
+
+    @Test(
+        "--target loads a running gateway: every phase but end to end, every push stored",
+        .timeLimit(.minutes(1)), arguments: [false, true])
+    func externalTarget(benchRoute: Bool) async throws {
+        let gateway = try await liveGateway(benchRoute: benchRoute)
+        try await gateway.running { ingest, admin in
+            var options = options()
+            options.target = try target(ingest: ingest, admin: admin)
+            let report = try await BenchRunner(options: options, executable: "").run { _ in }
+            #expect(report.contains("durability unknown (external)"))
+            #expect(report.contains(benchRoute ? "baseline (bare 204)" : "baseline (404 on GET /)"), "\(report)")
+            #expect(report.contains("ingest (verify+commit)"))
+            #expect(report.contains("admin GET /v1/tasks/{id}"))
+            #expect(report.contains("end to end: skipped (external target"))
+            #expect(report.contains("gateway memory: unknown (external)"))
+        }
+        // The check push, the ingest phase and the paced half-rate phase, each stored once.
+        let summary = try await gateway.store.statusSummary(at: Date())
+        #expect(summary.events == 1 + 200 + 100)
+        #expect(try await gateway.store.rejections(limit: 10, before: nil).items.isEmpty)
+    }
+
+    @Test("a target that does not trust the key is named in one error before any load", .timeLimit(.minutes(1)))
+    func untrustedKey() async throws {
+        let gateway = try await liveGateway()
+        let stranger = try RSASigningKey.generate(bits: 1024)
+        try await gateway.running { ingest, _ in
+            var options = options()
+            options.target = try target(ingest: ingest, admin: nil, key: stranger)
+            let error = try await #require(throws: BenchError.self) {
+                _ = try await BenchRunner(options: options, executable: "").run { _ in }
+            }
+            #expect(error.description.contains("refused a signed push"), "\(error)")
+            #expect(error.description.contains("bad_signature"), "\(error)")
+        }
+        #expect(try await gateway.store.rejections(limit: 10, before: nil).items.count == 1)
+    }
+
+    @Test("--target options are checked, each mistake named")
+    func targetValidation() throws {
+        let key = try Fixtures.testKeyPEM()
+        let url = Fixtures.testCertificateURL
+        func mistake(_ build: () throws -> BenchTarget) -> String {
+            (try? #require(throws: BenchError.self) { _ = try build() })?.description ?? ""
+        }
+        #expect(
+            mistake { try BenchTarget(ingest: "ftp://127.0.0.1", keyPEM: key, certificateURL: url) }.contains(
+                "--target"))
+        #expect(
+            mistake { try BenchTarget(ingest: "127.0.0.1:8080", keyPEM: key, certificateURL: url) }.contains("--target")
+        )
+        #expect(
+            mistake {
+                try BenchTarget(ingest: "http://127.0.0.1:8080", adminToken: "t", keyPEM: key, certificateURL: url)
+            }
+            .contains("--admin-target"))
+        #expect(
+            mistake {
+                try BenchTarget(
+                    ingest: "http://127.0.0.1:8080", admin: "http://127.0.0.1:8081/v1", keyPEM: key, certificateURL: url
+                )
+            }.contains("--admin-target"))
+        #expect(
+            mistake { try BenchTarget(ingest: "http://127.0.0.1:8080", keyPEM: Array("no".utf8), certificateURL: url) }
+                .contains("--key"))
+        #expect(
+            mistake { try BenchTarget(ingest: "http://127.0.0.1:8080", keyPEM: key, certificateURL: "http://x/c.pem") }
+                .contains("--cert-url"))
+        let other = try RSASigningKey.generate(bits: 1024).selfSignedCertificatePEM(commonName: "other")
+        #expect(
+            mistake {
+                try BenchTarget(
+                    ingest: "http://127.0.0.1:8080", keyPEM: key, certificateURL: url, certificatePEM: other)
+            }
+            .contains("--cert"))
+        let fine = try BenchTarget(
+            ingest: "http://127.0.0.1:8080/mns", keyPEM: key, certificateURL: url,
+            certificatePEM: try Fixtures.testCertificatePEM())
+        #expect(fine.ingestBase == "http://127.0.0.1:8080" && fine.mnsPath == "/mns")
+        #expect(
+            try BenchTarget(ingest: "http://127.0.0.1:8080", keyPEM: key, certificateURL: url).mnsPath
+                == "/notifications")
+    }
+
+    @Test(
+        "prefill stores events as ingest does: raw request, evidence, a task and its faces each",
+        .timeLimit(.minutes(1)))
+    func prefillRows() async throws {
+        let path = TestGateway.temporaryDatabase()
+        let store = try SQLiteStore(path: path, durability: .normal)
+        let key = try RSASigningKey(pem: try Fixtures.testKeyPEM())
+        let filler = BenchPrefill(
+            signingKey: key, certificateURL: Fixtures.testCertificateURL,
+            certificate: try RSACertificate(pem: try Fixtures.testCertificatePEM()), batchSize: 700)
+        let result = try await filler.fill(store, count: 2_000)
+        #expect(result.events == 2_000)
+        #expect(result.databaseBytes > 0)
+        let counts = try await DatabaseQueue(path: path).read { db in
+            (
+                events: try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM event WHERE length(requestBody) > 0 AND decodeState = 'decoded'"),
+                tasks: try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM task WHERE immStatus = 'Succeeded' AND resultEventId IS NOT NULL"),
+                faces: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM face"),
+                evidence: try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM event WHERE evidence LIKE '%certificate_fingerprint%'")
+            )
+        }
+        #expect(counts.events == 2_000)
+        #expect(counts.tasks == 2_000)
+        #expect(counts.faces == 10_000)
+        #expect(counts.evidence == 2_000)
+        let newest = try #require(try await store.events(limit: 1, before: nil).items.first)
+        #expect(newest.decoded.taskId?.hasPrefix("CreateFacesSearchingTask-prefill-") == true)
+    }
+
+    @Test(
+        "--prefill measures ingest on an empty database, prefills, measures again and reports the ratio",
+        .timeLimit(.minutes(2)))
+    func prefillPhase() async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: CrashSafetyTests.executable),
+            "build the imm-gateway product first")
+        var options = options(requests: 100)
+        options.withoutHook = true
+        options.prefill = 2_000
+        let report = try await BenchRunner(options: options, executable: CrashSafetyTests.executable).run { _ in }
+        #expect(report.contains("ingest, empty database"), "\(report)")
+        #expect(report.contains("ingest, 2000 events prefilled"), "\(report)")
+        let line = try #require(report.split(separator: "\n").first { $0.hasPrefix("prefill: 2000 events stored") })
+        #expect(line.contains("prefilled vs") && line.contains("x (target >= 0.90x)"), "\(line)")
+    }
+
+    @Test("--prefill refuses a target and a sink hook")
+    func prefillNeeds() async throws {
+        var options = options()
+        options.prefill = 10
+        let hooked = try await #require(throws: BenchError.self) {
+            _ = try await BenchRunner(options: options, executable: "").run { _ in }
+        }
+        #expect(hooked.description.contains("--without-hook"))
+        options.withoutHook = true
+        options.target = try target(ingest: 1, admin: nil)
+        let targeted = try await #require(throws: BenchError.self) {
+            _ = try await BenchRunner(options: options, executable: "").run { _ in }
+        }
+        #expect(targeted.description.contains("--target"))
+    }
+}

@@ -165,6 +165,21 @@ struct BenchTests {
         #expect(line.contains("prefilled vs") && line.contains("x (target >= 0.90x)"), "\(line)")
     }
 
+    @Test("a self-started run with the sink hook: end to end, the drained backlog and CPU per request")
+    func selfStartedWithHook() async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: CrashSafetyTests.executable),
+            "build the imm-gateway product first")
+        let report = try await BenchRunner(options: options(requests: 100), executable: CrashSafetyTests.executable)
+            .run { _ in }
+        #expect(report.contains("end to end: 100 of 100 deliveries"), "\(report)")
+        #expect(report.contains("fan-out alone: a backlog of 50 deliveries drained"), "\(report)")
+        let cpu = try #require(report.split(separator: "\n").first { $0.hasPrefix("CPU per request") })
+        // The gateway's ingest work is measurable even at 100 requests (the clock ticks every 10 ms;
+        // the baseline's few milliseconds may round to 0, ingest's tens of milliseconds do not).
+        #expect(!cpu.contains("ingest 0 +"), "\(cpu)")
+    }
+
     @Test("--prefill refuses a target and a sink hook")
     func prefillNeeds() async throws {
         var options = options()

@@ -80,6 +80,11 @@ extension BenchRunner {
         var endToEnd: (delivered: Int, seconds: Double)?
         /// Gateway memory in KiB: idle RSS, RSS after the load, peak.
         var memory: (idle: Int?, rss: Int?, peak: Int?)?
+        /// CPU time per request (microseconds) of the gateway and of the loader, baseline and ingest
+        /// phases: unlike throughput, little affected by other work on a shared machine.
+        var cpu: (baseline: CPUCost, ingest: CPUCost)?
+        /// A backlog of deliveries drained by the dispatcher alone (no ingest meanwhile).
+        var drain: (deliveries: Int, seconds: Double)?
         /// The prefill and ingest measured after it.
         var prefill: (result: BenchPrefill.Result, after: LoadGenerator.Result)?
         /// Lines added after the figures (skipped phases, substitutions).
@@ -90,16 +95,19 @@ extension BenchRunner {
     /// lookups (when there is an admin listener), ingest at half the measured maximum rate.
     func measure(
         load: LoadGenerator, endpoints: Endpoints, pushes: [CapturedRequest], signer: PushSigner, taskPrefix: String,
-        sinkCount: SinkCounter?, progress: @Sendable (String) -> Void
+        sinkCount: SinkCounter?, gatewayPid: Int32? = nil, progress: @Sendable (String) -> Void
     ) async throws -> Figures {
         let base = endpoints.ingestBase
         let statuses = endpoints.baselineStatuses
         _ = await load.run(pushes.prefix(min(500, pushes.count)).map(endpoints.baselineRequest), expected: statuses)
         progress(endpoints.baselineLabel)
+        let beforeBaseline = CPUSample(gatewayPid: gatewayPid)
         let baseline = await load.run(pushes.map(endpoints.baselineRequest), expected: statuses)
         progress("ingest: verify + durable commit + 204")
+        let beforeIngest = CPUSample(gatewayPid: gatewayPid)
         let started = ContinuousClock.now
         let ingest = await load.run(pushes.map { LoadGenerator.request($0, base: base) })
+        let afterIngest = CPUSample(gatewayPid: gatewayPid)
         var endToEnd: (delivered: Int, seconds: Double)?
         if let sinkCount {
             progress("end to end: waiting for the sink to receive every delivery")
@@ -108,6 +116,13 @@ extension BenchRunner {
                 try await Task.sleep(for: .milliseconds(20))
             }
             endToEnd = (sinkCount.value, Self.seconds(ContinuousClock.now - started))
+        }
+        var drain: (deliveries: Int, seconds: Double)?
+        if let sinkCount, let adminBase = endpoints.adminBase, sinkCount.value >= options.requests {
+            progress("fan-out: the dispatcher alone drains a backlog of deliveries")
+            drain = try await drainBacklog(
+                load: load, base: base, adminBase: adminBase, signer: signer, taskPrefix: taskPrefix,
+                sinkCount: sinkCount)
         }
         var admin: LoadGenerator.Result?
         if let adminBase = endpoints.adminBase {
@@ -127,9 +142,45 @@ extension BenchRunner {
         let halfRate = ingest.throughput / 2
         let paced = try signer.pushes(max(1, options.requests / 2), prefix: taskPrefix + "paced-")
         let half = await load.run(paced.map { LoadGenerator.request($0, base: base) }, perSecond: halfRate)
-        return Figures(
+        var figures = Figures(
             baselineLabel: endpoints.baselineLabel, baseline: baseline, ingest: ingest, halfRate: halfRate, half: half,
             admin: admin, endToEnd: endToEnd)
+        figures.drain = drain
+        if gatewayPid != nil {
+            figures.cpu = (
+                CPUCost(from: beforeBaseline, to: beforeIngest, requests: pushes.count),
+                CPUCost(from: beforeIngest, to: afterIngest, requests: pushes.count)
+            )
+        }
+        return figures
+    }
+
+    /// Pauses the sink hook, ingests half a phase of pushes (their deliveries wait, paused), then
+    /// resumes it and times the dispatcher until the sink has them all: fan-out capacity without
+    /// ingest competing for the CPU.
+    private func drainBacklog(
+        load: LoadGenerator, base: String, adminBase: String, signer: PushSigner, taskPrefix: String,
+        sinkCount: SinkCounter
+    ) async throws -> (deliveries: Int, seconds: Double)? {
+        func post(_ path: String) async throws -> Bool {
+            var request = HTTPClientRequest(url: adminBase + path)
+            request.method = .POST
+            let response = try await load.client.execute(request, timeout: .seconds(30))
+            for try await _ in response.body {}
+            return response.status.code == 200
+        }
+        let count = max(1, options.requests / 2)
+        let pushes = try signer.pushes(count, prefix: taskPrefix + "drain-")
+        guard try await post("/v1/hooks/sink/disable") else { return nil }
+        let ingested = await load.run(pushes.map { LoadGenerator.request($0, base: base) })
+        let target = sinkCount.value + count - ingested.errors
+        let started = ContinuousClock.now
+        guard try await post("/v1/hooks/sink/enable") else { return nil }
+        let deadline = started + .seconds(300)
+        while sinkCount.value < target && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return (count - ingested.errors - max(0, target - sinkCount.value), Self.seconds(ContinuousClock.now - started))
     }
 
     /// The report: one table of phases, then one line per other figure.
@@ -182,6 +233,20 @@ extension BenchRunner {
                     endToEnd.delivered, options.requests, endToEnd.seconds,
                     Double(endToEnd.delivered) / max(endToEnd.seconds, 1e-9)))
         }
+        if let drain = figures.drain {
+            lines.append(
+                String(
+                    format: "fan-out alone: a backlog of %d deliveries drained in %.2f s: %.0f deliveries/s",
+                    drain.deliveries, drain.seconds, Double(drain.deliveries) / max(drain.seconds, 1e-9)))
+        }
+        if let cpu = figures.cpu {
+            lines.append(
+                String(
+                    format:
+                        "CPU per request (us, gateway + loader): baseline %.0f + %.0f, ingest %.0f + %.0f; gateway ingest/baseline %.1fx",
+                    cpu.baseline.gateway, cpu.baseline.loader, cpu.ingest.gateway, cpu.ingest.loader,
+                    cpu.ingest.gateway / max(cpu.baseline.gateway, 1e-9)))
+        }
         if let memory = figures.memory {
             func megabytes(_ kib: Int?) -> String { kib.map { "\($0 / 1024) MB" } ?? "?" }
             lines.append(
@@ -197,5 +262,42 @@ extension BenchRunner {
     /// A duration in seconds.
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// Process CPU times (user + system, seconds) of the gateway and of this process at one moment.
+struct CPUSample {
+    let gateway: Double?
+    let loader: Double?
+
+    init(gatewayPid: Int32?) {
+        gateway = gatewayPid.flatMap { Self.cpuSeconds(stat: "/proc/\($0)/stat") }
+        loader = Self.cpuSeconds(stat: "/proc/self/stat")
+    }
+
+    /// utime + stime of `/proc/<pid>/stat`, in seconds (nil where /proc is missing).
+    static func cpuSeconds(stat path: String) -> Double? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return nil }
+        // Fields after the command name: state is field 3, utime 14, stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// CPU microseconds per request between two samples.
+struct CPUCost {
+    let gateway: Double
+    let loader: Double
+
+    init(from start: CPUSample, to end: CPUSample, requests: Int) {
+        func perRequest(_ a: Double?, _ b: Double?) -> Double {
+            guard let a, let b, requests > 0 else { return 0 }
+            return (b - a) * 1_000_000 / Double(requests)
+        }
+        gateway = perRequest(start.gateway, end.gateway)
+        loader = perRequest(start.loader, end.loader)
     }
 }

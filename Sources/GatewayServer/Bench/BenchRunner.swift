@@ -120,7 +120,7 @@ public struct BenchRunner: Sendable {
                 var figures = try await measure(
                     load: load, endpoints: endpoints, pushes: pushes, signer: signer,
                     taskPrefix: "CreateFacesSearchingTask-bench-", sinkCount: options.withoutHook ? nil : sinkCount,
-                    progress: progress)
+                    gatewayPid: process.processIdentifier, progress: progress)
                 try await Task.sleep(for: .seconds(2))
                 let memory = Self.memory(pid: process.processIdentifier)
                 figures.memory = (idleRSS, memory.rss, memory.peak)

@@ -147,7 +147,7 @@ public func buildGateway(
         // Graceful shutdown runs in reverse: the dispatcher first, so it stops claiming at once (not
         // after the listeners have drained) and its sends in flight finish while ingest still stores.
         services: [
-            TaskExpiryService(store: store, clock: clock, logger: logger),
+            CheckpointService(store: store, logger: logger), TaskExpiryService(store: store, clock: clock, logger: logger),
             retention, replays, ingestApplication, adminApplication, dispatcher,
         ],
         logger: logger)

@@ -131,6 +131,28 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("the background checkpointer copies the whole log while commits no longer checkpoint")
+    func backgroundCheckpoint() async throws {
+        let store = try SQLiteStore(path: temporaryPath())
+        let checkpointer = try #require(try Checkpointer(store: store))
+        // Well past the 1,000 pages at which a commit would otherwise checkpoint by itself.
+        let big = CapturedRequest(method: "POST", target: "/n", headers: [], body: Array(repeating: 65, count: 16_384))
+        for batch in 0..<20 {
+            _ = try await store.commit(
+                (0..<20).map { index in
+                    var write = record(messageId: "M\(batch)-\(index)", envelopeId: nil)
+                    write.request = big
+                    return .notification(write)
+                })
+        }
+        let first = try await checkpointer.checkpoint()
+        #expect(first.logPages > 1_000, "commits left the log to the checkpointer: \(first)")
+        #expect(first.copiedPages == first.logPages)
+        try await checkpointer.stop()
+        #expect(try await store.events(limit: 1, before: nil).items.first?.request.body.count == 16_384)
+        #expect(try Checkpointer(store: try SQLiteStore()) == nil, "an in-memory store has no log")
+    }
+
     @Test("events and rejections page newest first without gaps or repeats")
     func paging() async throws {
         let store = try SQLiteStore()

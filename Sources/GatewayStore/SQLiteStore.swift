@@ -111,10 +111,17 @@ public final class Checkpointer: Sendable {
 
     /// Copies what it can of the log into the database; returns the log's size and the frames
     /// copied, in pages.
+    /// When the log has grown past `restartPages` (a busy writer keeps appending while passive
+    /// checkpoints copy, so the log never starts over), a RESTART checkpoint waits a moment for the
+    /// writer and makes the next commit begin the log again: a large log makes every page lookup
+    /// slower.
     @discardableResult
-    public func checkpoint() async throws -> (logPages: Int, copiedPages: Int) {
+    public func checkpoint(restartPages: Int = 16_384) async throws -> (logPages: Int, copiedPages: Int) {
         try await connection.writeWithoutTransaction { db in
-            let result = try db.checkpoint(.passive)
+            var result = try db.checkpoint(.passive)
+            if result.walFrameCount > restartPages, let restarted = try? db.checkpoint(.restart) {
+                result = restarted
+            }
             return (Int(result.walFrameCount), Int(result.checkpointedFrameCount))
         }
     }

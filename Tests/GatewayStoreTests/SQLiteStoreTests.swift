@@ -145,11 +145,17 @@ struct SQLiteStoreTests {
                     return .notification(write)
                 })
         }
-        let first = try await checkpointer.checkpoint()
+        let first = try await checkpointer.checkpoint(restartPages: .max)
         #expect(first.logPages > 1_000, "commits left the log to the checkpointer: \(first)")
         #expect(first.copiedPages == first.logPages)
+        // Past the restart threshold, the next commit begins the log again: it shrinks to that commit.
+        try await checkpointer.checkpoint(restartPages: 0)
+        _ = try await store.commit([.notification(record(messageId: "after-restart", envelopeId: nil))])
+        let restarted = try await checkpointer.checkpoint(restartPages: .max)
+        #expect(restarted.logPages < 100, "the log started over: \(restarted)")
         try await checkpointer.stop()
-        #expect(try await store.events(limit: 1, before: nil).items.first?.request.body.count == 16_384)
+        #expect(try await store.event(id: 1)?.request.body.count == 16_384)
+        #expect(try await store.events(limit: 500, before: nil).items.count == 401)
         #expect(try Checkpointer(store: try SQLiteStore()) == nil, "an in-memory store has no log")
     }
 

@@ -134,7 +134,7 @@ struct SQLiteStoreTests {
     @Test("the background checkpointer copies the whole log while commits no longer checkpoint")
     func backgroundCheckpoint() async throws {
         let store = try SQLiteStore(path: temporaryPath())
-        let checkpointer = try #require(try Checkpointer(store: store))
+        let checkpointer = try #require(try await Checkpointer(store: store))
         // Well past the 1,000 pages at which a commit would otherwise checkpoint by itself.
         let big = CapturedRequest(method: "POST", target: "/n", headers: [], body: Array(repeating: 65, count: 16_384))
         for batch in 0..<20 {
@@ -156,7 +156,7 @@ struct SQLiteStoreTests {
         try await checkpointer.stop()
         #expect(try await store.event(id: 1)?.request.body.count == 16_384)
         #expect(try await store.events(limit: 500, before: nil).items.count == 401)
-        #expect(try Checkpointer(store: try SQLiteStore()) == nil, "an in-memory store has no log")
+        #expect(try await Checkpointer(store: try SQLiteStore()) == nil, "an in-memory store has no log")
     }
 
     @Test("events and rejections page newest first without gaps or repeats")

@@ -19,7 +19,7 @@ public struct CheckpointService: Service {
 
     /// Checkpoints until graceful shutdown.
     public func run() async throws {
-        guard let checkpointer = try Checkpointer(store: store) else { return }
+        guard let checkpointer = try await Checkpointer(store: store) else { return }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             do {

@@ -43,13 +43,6 @@ public struct StoredEvent: Sendable {
     }
 }
 
-extension StoredEvent {
-    /// What a delivery of this event carries.
-    public var delivered: DeliveredEvent {
-        DeliveredEvent(id: id, receivedAt: receivedAt, decoded: decoded, correlatedTaskId: correlatedTaskId)
-    }
-}
-
 /// What a delivery carries of its event: the parsed notification, not the raw request (which the
 /// dispatcher would otherwise read and decode for every delivery without using it).
 public struct DeliveredEvent: Sendable {

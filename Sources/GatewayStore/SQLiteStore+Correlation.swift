@@ -5,28 +5,31 @@ import IMMNotify
 
 /// Correlation of notifications with submissions, inside the ingest or submission transaction.
 extension SQLiteStore {
-    /// Attaches a just-inserted event to its task (creating the task row if needed) and moves the
-    /// task's state. The key is the content's TaskId when a submission names it, else a submission
-    /// whose EventId equals the envelope id, else the content's TaskId alone (an `unmatched` task).
-    @discardableResult
-    static func correlate(eventId: Int64, record: NotificationRecord, _ db: Database) throws -> String? {
-        let decoded = record.decoded
-        var taskId: String?
+    /// The task a notification belongs to: the content's TaskId when a submission names it, else a
+    /// submission whose EventId equals the envelope id, else the content's TaskId alone (an
+    /// `unmatched` task); nil when the notification names no task.
+    static func correlatedTaskId(_ decoded: DecodedNotification, _ db: Database) throws -> String? {
         if let named = decoded.taskId,
             try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM submission WHERE taskId = ?"), arguments: [named]) == true
         {
-            taskId = named
-        } else if let messageId = decoded.messageId,
+            return named
+        }
+        if let messageId = decoded.messageId,
             let submitted = try String.fetchOne(
                 db.cachedStatement(sql: "SELECT taskId FROM submission WHERE eventId = ? LIMIT 1"), arguments: [messageId])
         {
-            taskId = submitted
-        } else {
-            taskId = decoded.taskId
+            return submitted
         }
-        guard let taskId else { return nil }
+        return decoded.taskId
+    }
+
+    /// Attaches a stored event that has no task yet to its task (creating the task row if needed)
+    /// and moves the task's state.
+    @discardableResult
+    static func correlate(eventId: Int64, record: NotificationRecord, _ db: Database) throws -> String? {
+        guard let taskId = try correlatedTaskId(record.decoded, db) else { return nil }
         try db.cachedStatement(sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?").execute(arguments: [taskId, eventId])
-        try apply(eventId: eventId, receivedAt: record.receivedAt, content: decoded.content, to: taskId, db)
+        try apply(eventId: eventId, receivedAt: record.receivedAt, content: record.decoded.content, to: taskId, db)
         return taskId
     }
 
@@ -42,15 +45,18 @@ extension SQLiteStore {
         let deadline: Int64? = row?["deadline"]
         let state = TaskState.derive(
             hasSubmission: hasSubmission, immStatus: merged, deadlinePassed: deadline.map { $0 < now } ?? false)
+        // The first terminal notification supplies the outcome and the results.
+        let results = merged?.isTerminal == true && previous?.isTerminal != true ? content : nil
         if row == nil {
             try db.cachedStatement(sql: """
                     INSERT INTO task (taskId, state, immStatus, projectName, datasetName, startedAt, endedAt,
-                        firstNotifiedAt, lastEventAt, createdAt, updatedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        firstNotifiedAt, lastEventAt, createdAt, updatedAt, code, message, resultEventId)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [
                     taskId, state.rawValue, merged?.rawValue, nonEmpty(content?.projectName),
                     nonEmpty(content?.datasetName), content?.startedAt?.millisecondsSince1970,
                     content?.endedAt?.millisecondsSince1970, now, now, now, now,
+                    nonEmpty(results?.code), nonEmpty(results?.message), results.map { _ in eventId },
                 ])
         } else {
             try db.cachedStatement(sql: """
@@ -64,17 +70,18 @@ extension SQLiteStore {
                     state.rawValue, merged?.rawValue, nonEmpty(content?.projectName), nonEmpty(content?.datasetName),
                     content?.startedAt?.millisecondsSince1970, now, now, now, now, now, taskId,
                 ])
+            if let results {
+                try db.cachedStatement(sql: """
+                        UPDATE task SET code = ?, message = ?, startedAt = COALESCE(?, startedAt), endedAt = ?,
+                            resultEventId = ? WHERE taskId = ?
+                        """).execute(arguments: [
+                        nonEmpty(results.code), nonEmpty(results.message), results.startedAt?.millisecondsSince1970,
+                        results.endedAt?.millisecondsSince1970, eventId, taskId,
+                    ])
+            }
         }
-        guard let merged, merged.isTerminal, previous?.isTerminal != true, let content else { return }
-        // The first terminal notification supplies the outcome and the results.
-        try db.cachedStatement(sql: """
-                UPDATE task SET code = ?, message = ?, startedAt = COALESCE(?, startedAt), endedAt = ?,
-                    resultEventId = ? WHERE taskId = ?
-                """).execute(arguments: [
-                nonEmpty(content.code), nonEmpty(content.message), content.startedAt?.millisecondsSince1970,
-                content.endedAt?.millisecondsSince1970, eventId, taskId,
-            ])
-        try insertFaces(content.faceResults ?? [], taskId: taskId, eventId: eventId, db)
+        guard let results else { return }
+        try insertFaces(results.faceResults ?? [], taskId: taskId, eventId: eventId, db)
     }
 
     private static func insertFaces(

@@ -236,6 +236,21 @@ extension SQLiteStore {
                     CREATE INDEX delivery_hookId ON delivery(hookId, id);
                     """)
         }
+        migrator.registerMigration("v8-sequential-face-index") { db in
+            // Two more random-key indexes, each a page written per stored event, replaced:
+            // - a task's faces all come from its result event, so faces are found by event id, which
+            //   grows with every insert (appended in place of a random task id);
+            // - a redelivered push is found by its envelope id, so the MNS message id needs an entry
+            //   only for events whose envelope id is unknown (undecodable ones).
+            try db.execute(
+                sql: """
+                    DROP INDEX face_taskId;
+                    CREATE INDEX face_eventId ON face(eventId, sourceIndex, rank);
+                    DROP INDEX event_mnsMessageId;
+                    CREATE UNIQUE INDEX event_mnsMessageId_undecoded ON event(mnsMessageId)
+                        WHERE mnsMessageId IS NOT NULL AND messageId IS NULL;
+                    """)
+        }
         return migrator
     }
 }

@@ -68,11 +68,17 @@ extension SQLiteStore: TaskStore {
         }
     }
 
+    /// A task's faces by source and rank: they all come from its result event (face_eventId).
+    public static let facesOfTaskSQL = """
+        SELECT * FROM face WHERE eventId = (SELECT resultEventId FROM task WHERE taskId = ?)
+        ORDER BY sourceIndex, rank
+        """
+
     /// A task's faces by source and rank.
     public func faces(taskId: String) async throws -> [TaskFace] {
         try await writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM face WHERE taskId = ? ORDER BY sourceIndex, rank", arguments: [taskId]
+                db, sql: Self.facesOfTaskSQL, arguments: [taskId]
             ).map(Self.face(from:))
         }
     }
@@ -107,7 +113,7 @@ extension SQLiteStore: TaskStore {
                 db, sql: "SELECT document FROM submission WHERE taskId = ?", arguments: [taskId]
             ).map { try decodeJSON(Submission.self, $0) }
             let faces = try Row.fetchAll(
-                db, sql: "SELECT * FROM face WHERE taskId = ? ORDER BY sourceIndex, rank", arguments: [taskId]
+                db, sql: Self.facesOfTaskSQL, arguments: [taskId]
             ).map(Self.face(from:))
             let events = try Row.fetchAll(
                 db, sql: "SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id", arguments: [taskId]

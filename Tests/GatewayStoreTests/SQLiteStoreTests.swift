@@ -32,10 +32,10 @@ struct SQLiteStoreTests {
         _ = try await full.claimDueDeliveries(at: Date(), limit: 10, lease: 30, inFlight: [:])
         try await full.finishAll([])
         #expect(try await full.synchronousMode() == 2)
-        #expect(try await full.appliedMigrations() == ["v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays", "v7-fewer-random-indexes"])
+        #expect(try await full.appliedMigrations() == ["v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays", "v7-fewer-random-indexes", "v8-sequential-face-index"])
     }
 
-    @Test("dedup keys: MNS MessageId, then (source, envelope id); a batch sees its own earlier writes")
+    @Test("dedup keys: (source, envelope id), then the MNS MessageId of an undecodable push; a batch sees its own earlier writes")
     func dedup() async throws {
         let store = try SQLiteStore()
         let results = try await store.commit([
@@ -45,13 +45,18 @@ struct SQLiteStoreTests {
             .notification(record(messageId: "M3", envelopeId: nil)),
             .notification(record(messageId: nil, envelopeId: "E4")),
             .notification(record(messageId: nil, envelopeId: "E4")),
+            .notification(record(messageId: "M3", envelopeId: nil)),
+            .notification(record(messageId: "M1", envelopeId: nil)),
         ])
+        // A redelivered push repeats its body, so its envelope id: that is the key. The MNS
+        // MessageId is one only when the envelope has no id (M1 with another envelope id is
+        // another message; M1 without one is not the stored E1).
         #expect(results == [
-            .stored(eventId: 1), .duplicate(eventId: 1), .duplicate(eventId: 1), .stored(eventId: 2),
-            .stored(eventId: 3), .duplicate(eventId: 3),
+            .stored(eventId: 1), .stored(eventId: 2), .duplicate(eventId: 1), .stored(eventId: 3),
+            .stored(eventId: 4), .duplicate(eventId: 4), .duplicate(eventId: 3), .stored(eventId: 5),
         ])
         let event = try #require(try await store.event(id: 1))
-        #expect(event.duplicateCount == 2)
+        #expect(event.duplicateCount == 1)
         #expect(event.request.body == Array("b".utf8))
         #expect(event.request.headers == [.init(name: "Date", value: "x")])
     }
@@ -91,8 +96,12 @@ struct SQLiteStoreTests {
         // Each lookup must search the index named: one that narrows to a few rows, not one that
         // walks a range growing with the table (a hook's or a source's whole history).
         let lookups: [(String, StatementArguments, String)] = [
-            ("SELECT id FROM event WHERE mnsMessageId = ?", ["M"], "event_mnsMessageId"),
-            ("SELECT id FROM event WHERE source = ? AND messageId = ?", ["acs.imm", "E"], "event_messageId_source"),
+            (
+                "SELECT id FROM event WHERE mnsMessageId = ? AND messageId IS NULL", ["M"],
+                "event_mnsMessageId_undecoded"
+            ),
+            ("SELECT id FROM event WHERE messageId = ? AND source = ?", ["E", "acs.imm"], "event_messageId_source"),
+            (SQLiteStore.facesOfTaskSQL, ["T"], "face_eventId"),
             (
                 "SELECT id FROM event WHERE messageId = ? AND +correlatedTaskId IS NULL ORDER BY id", ["E"],
                 "event_messageId_source"

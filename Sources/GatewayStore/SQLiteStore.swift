@@ -15,6 +15,9 @@ public final class SQLiteStore: Sendable {
 
     let writer: any DatabaseWriter
 
+    /// How long a connection waits for a lock another holds before failing with SQLITE_BUSY.
+    static let busyTimeoutMilliseconds = 5_000
+
     /// The durability every acknowledged write gets.
     public let durability: Durability
 
@@ -29,7 +32,7 @@ public final class SQLiteStore: Sendable {
         self.submissionWait = submissionWait
         self.durability = durability
         var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
+        configuration.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
         configuration.foreignKeysEnabled = true
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -88,14 +88,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         switch self {
         case .null: writer.raw("null")
         case .bool(let bool): writer.raw(bool ? "true" : "false")
-        case .number(let number):
-            if !number.isFinite {
-                writer.raw("null")
-            } else if number == number.rounded(), abs(number) < 1e15 {
-                writer.raw(String(Int64(number)))
-            } else {
-                writer.raw(String(number))
-            }
+        case .number(let number): writer.number(number)
         case .string(let string): writer.string(string)
         case .array(let elements):
             writer.raw("[")

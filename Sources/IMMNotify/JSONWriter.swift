@@ -32,6 +32,18 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Appends a number: integral values below 10^15 without a fraction, `null` for a non-finite
+    /// value (JSON has no NaN or infinity).
+    public mutating func number(_ number: Double) {
+        if !number.isFinite {
+            raw("null")
+        } else if number == number.rounded(), abs(number) < 1e15 {
+            raw(String(Int64(number)))
+        } else {
+            raw(String(number))
+        }
+    }
+
     /// Appends `"key":`.
     public mutating func key(_ key: String) {
         string(key)

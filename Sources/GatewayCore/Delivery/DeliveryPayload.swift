@@ -17,54 +17,119 @@ public enum DeliveryPayload {
         return "imm.task." + (kind ?? "unknown")
     }
 
-    /// The body for `event` as delivered under `webhookId`.
+    /// The body for `event` as delivered under `webhookId`: compact JSON, keys sorted at every
+    /// level. Written straight into bytes; building it as a `JSONValue` tree (dictionaries, then a
+    /// sort of their keys) was 5 % of the gateway's CPU with a hook.
     public static func body(event: DeliveredEvent, webhookId: String, submission: Submission?) -> [UInt8] {
         let content = event.decoded.content
-        func string(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        let results: JSONValue =
-            content?.faceResults.map { sources in
-                .array(
-                    sources.map { source in
-                        .object([
-                            "source_uri": string(source.sourceURI),
-                            "faces": .array(source.faces.map(face)),
-                        ])
-                    })
-            } ?? .null
-        var submissionValue = JSONValue.null
+        var json = JSONWriter(capacity: 1_024)
+        json.raw("{")
+        json.key("data")
+        json.raw("{")
+        json.key("code")
+        json.optional(content?.code.flatMap { $0.isEmpty ? nil : $0 })
+        json.member("dataset", content?.datasetName)
+        json.member("ended_at", content?.endedAt.map(RFC3339.format))
+        json.member("event_id", event.decoded.messageId)
+        json.raw(",")
+        json.key("gateway_event_id")
+        json.number(Double(event.id))
+        json.raw(",")
+        json.key("matched")
+        json.raw(submission != nil ? "true" : "false")
+        json.member("message", content?.message.flatMap { $0.isEmpty ? nil : $0 })
+        json.member("project", content?.projectName)
+        json.member("request_id", content?.requestId)
+        json.raw(",")
+        json.key("results")
+        if let sources = content?.faceResults {
+            json.raw("[")
+            for (index, source) in sources.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.raw("{")
+                json.key("faces")
+                json.raw("[")
+                for (index, face) in source.faces.enumerated() {
+                    if index > 0 { json.raw(",") }
+                    write(face, to: &json)
+                }
+                json.raw("]")
+                json.member("source_uri", source.sourceURI)
+                json.raw("}")
+            }
+            json.raw("]")
+        } else {
+            json.raw("null")
+        }
+        json.member("started_at", content?.startedAt.map(RFC3339.format))
+        json.member("status", content?.status)
+        json.raw(",")
+        json.key("submission")
         if let submission, let encoded = try? JSONEncoder().encode(submission),
             let parsed = try? JSONValue.parse(Array(encoded))
         {
-            submissionValue = parsed
+            parsed.write(to: &json)
+        } else {
+            json.raw("null")
         }
-        let data: [String: JSONValue] = [
-            "task_id": string(event.correlatedTaskId ?? event.decoded.taskId), "event_id": string(event.decoded.messageId),
-            "request_id": string(content?.requestId), "project": string(content?.projectName),
-            "dataset": string(content?.datasetName), "status": string(content?.status),
-            "code": string(content?.code.flatMap { $0.isEmpty ? nil : $0 }),
-            "message": string(content?.message.flatMap { $0.isEmpty ? nil : $0 }),
-            "started_at": string(content?.startedAt.map(RFC3339.format)),
-            "ended_at": string(content?.endedAt.map(RFC3339.format)), "user_data": string(content?.userData),
-            "submission": submissionValue, "matched": .bool(submission != nil), "results": results,
-            "gateway_event_id": .number(Double(event.id)),
-        ]
-        let payload: JSONValue = .object([
-            "type": .string(type(for: event)), "id": .string(webhookId),
-            "timestamp": .string(RFC3339.format(event.receivedAt)), "version": .number(Double(version)),
-            "data": .object(data),
-        ])
-        return Array(payload.jsonText().utf8)
+        json.member("task_id", event.correlatedTaskId ?? event.decoded.taskId)
+        json.member("user_data", content?.userData)
+        json.raw("}")
+        json.member("id", webhookId)
+        json.member("timestamp", RFC3339.format(event.receivedAt))
+        json.member("type", type(for: event))
+        json.raw(",")
+        json.key("version")
+        json.number(Double(version))
+        json.raw("}")
+        return json.bytes
     }
 
-    private static func face(_ face: FaceMatch) -> JSONValue {
-        func int(_ value: Int?) -> JSONValue { value.map { .number(Double($0)) } ?? .null }
-        var boundary = JSONValue.null
+    private static func write(_ face: FaceMatch, to json: inout JSONWriter) {
+        json.raw("{")
+        json.key("boundary")
         if let box = face.boundary {
-            boundary = .object(["left": int(box.left), "top": int(box.top), "width": int(box.width), "height": int(box.height)])
+            json.raw("{")
+            json.key("height")
+            json.optional(box.height)
+            json.member("left", box.left)
+            json.member("top", box.top)
+            json.member("width", box.width)
+            json.raw("}")
+        } else {
+            json.raw("null")
         }
-        return .object([
-            "uri": face.uri.map(JSONValue.string) ?? .null, "face_id": face.faceId.map(JSONValue.string) ?? .null,
-            "similarity": face.similarity.map(JSONValue.number) ?? .null, "boundary": boundary,
-        ])
+        json.member("face_id", face.faceId)
+        json.raw(",")
+        json.key("similarity")
+        if let similarity = face.similarity { json.number(similarity) } else { json.raw("null") }
+        json.member("uri", face.uri)
+        json.raw("}")
+    }
+}
+
+extension JSONWriter {
+    /// Appends a string, or `null`.
+    fileprivate mutating func optional(_ value: String?) {
+        if let value { string(value) } else { raw("null") }
+    }
+
+    /// Appends an integer, or `null`.
+    fileprivate mutating func optional(_ value: Int?) {
+        if let value { number(Double(value)) } else { raw("null") }
+    }
+
+    /// Appends `,"key":` and a string or `null`.
+    fileprivate mutating func member(_ key: String, _ value: String?) {
+        raw(",")
+        self.key(key)
+        optional(value)
+    }
+
+    /// Appends `,"key":` and an integer or `null`.
+    fileprivate mutating func member(_ key: String, _ value: Int?) {
+        raw(",")
+        self.key(key)
+        optional(value)
     }
 }

@@ -12,7 +12,14 @@ final class RawConnection: Sendable {
 
     private final class Recorder: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
         let state = Mutex(State())
+        let opening: String?
+        init(opening: String?) { self.opening = opening }
+        func channelActive(context: ChannelHandlerContext) {
+            if let opening { context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: opening)), promise: nil) }
+            context.fireChannelActive()
+        }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let bytes = Array(unwrapInboundIn(data).readableBytesView)
             state.withLock { $0.received += bytes }
@@ -33,9 +40,11 @@ final class RawConnection: Sendable {
         self.openedAt = openedAt
     }
 
-    /// Connects to `127.0.0.1:port`.
-    static func open(port: Int) async throws -> RawConnection {
-        let recorder = Recorder()
+    /// Connects to `127.0.0.1:port` and, from the event loop as soon as it is connected, sends
+    /// `opening`. Sent from the test's task instead, a full parallel test run on two cores could
+    /// hold that task off the CPU past a one-second deadline before the first byte went out.
+    static func open(port: Int, sending opening: String? = nil) async throws -> RawConnection {
+        let recorder = Recorder(opening: opening)
         let openedAt = ContinuousClock.now
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in

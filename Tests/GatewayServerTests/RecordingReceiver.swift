@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// A real local HTTP server that records every request and answers from a script, standing in for
@@ -68,18 +69,13 @@ final class RecordingReceiver: Sendable {
                 logger.logLevel = .critical
                 return logger
             }())
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+        let services = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "recording-receiver")))
+        try await services.running {
             var iterator = ready.stream.makeAsyncIterator()
             let port = await iterator.next()
             portBox.withLock { $0 = port }
-            do {
-                try await body()
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
+            try await body()
         }
     }
 }

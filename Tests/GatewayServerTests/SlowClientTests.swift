@@ -29,8 +29,7 @@ struct SlowClientTests {
     /// is the deadline's doing, and the slack absorbs a machine saturated by the rest of the suite
     /// (seen once: 5 s was not enough while the benchmark and crash-safety tests ran alongside).
     private func trickle(port: Int, opening: String, meanwhile: () async throws -> Void = {}) async throws -> String {
-        let slow = try await RawConnection.open(port: port)
-        #expect(await slow.send(opening))
+        let slow = try await RawConnection.open(port: port, sending: opening)
         async let closedAfter = slow.trickle("a", every: .milliseconds(200), limit: .seconds(20))
         try await meanwhile()
         let closed = try await closedAfter
@@ -76,9 +75,8 @@ struct SlowClientTests {
     func keepAliveOutlivesHeadDeadline() async throws {
         let gateway = try await gateway()
         try await gateway.running { ingest, _ in
-            let connection = try await RawConnection.open(port: ingest)
             let request = "GET /nothing-here HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-            #expect(await connection.send(request))
+            let connection = try await RawConnection.open(port: ingest, sending: request)
             #expect(try await connection.waitFor("HTTP/1.1 404", limit: .seconds(5)))
             // Waiting for the next request's first byte is the idle timeout's job (30 s here).
             try await Task.sleep(for: .milliseconds(1500))

@@ -6,6 +6,7 @@ import Hummingbird
 import IMMNotify
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// `imm-gateway bench`: measures, in one run, the bare-204 baseline, verified and durably committed
@@ -174,16 +175,12 @@ public struct BenchRunner: Sendable {
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { ready.continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        return try await withThrowingTaskGroup(of: String?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
+        let services = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        return try await services.running {
             var iterator = ready.stream.makeAsyncIterator()
             guard let port = await iterator.next() else { throw BenchError("the sink did not start") }
-            let report = try await body(port)
-            group.cancelAll()
-            return report
+            return try await body(port)
         }
     }
 

@@ -161,8 +161,14 @@ struct BenchTests {
         let report = try await BenchRunner(options: options, executable: CrashSafetyTests.executable).run { _ in }
         #expect(report.contains("ingest, empty database"), "\(report)")
         #expect(report.contains("ingest, 2000 events prefilled"), "\(report)")
-        let line = try #require(report.split(separator: "\n").first { $0.hasPrefix("prefill: 2000 events stored") })
-        #expect(line.contains("prefilled vs") && line.contains("x (target >= 0.90x)"), "\(line)")
+        #expect(report.contains("baseline again, after the prefill"), "each ingest has a baseline of its moment")
+        let lines = report.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("prefill: 2000 events stored") }, "\(report)")
+        let ratio = try #require(lines.first { $0.hasPrefix("prefilled vs empty: ") }, "\(report)")
+        #expect(ratio.contains("x (target >= 0.90x): ingest ") && ratio.contains("raw throughput"), "\(ratio)")
+        let value = Double(ratio.dropFirst("prefilled vs empty: ".count).prefix { $0 != "x" })
+        #expect(value.map { $0 > 0 && $0.isFinite } == true, "\(ratio)")
+        #expect(lines.contains { $0.hasPrefix("gateway CPU per push (us): ") && $0.contains("prefilled vs") }, "\(report)")
     }
 
     @Test("a self-started run with the sink hook: end to end, the drained backlog and CPU per request")

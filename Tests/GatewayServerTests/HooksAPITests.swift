@@ -63,7 +63,7 @@ struct HooksAPITests {
     func testEndpoint() async throws {
         let receiver = RecordingReceiver()
         try await receiver.serve {
-            var config = try TestGateway.config(hooks: [])
+            let config = try TestGateway.config(hooks: [])
             let gateway = try await TestGateway.make(config)
             try await gateway.adminApplication.test(.router) { client in
                 _ = try await client.send(.post, "/v1/hooks", #"{"name":"t","url":"\#(receiver.url)"}"#)

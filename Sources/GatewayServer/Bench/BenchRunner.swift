@@ -129,7 +129,7 @@ public struct BenchRunner: Sendable {
                 if options.prefill > 0 {
                     figures.prefill = try await prefillAndMeasure(
                         database: database, signer: signer, certificatePEM: certificatePEM, load: load,
-                        endpoints: endpoints, progress: progress)
+                        endpoints: endpoints, gatewayPid: process.processIdentifier, progress: progress)
                 }
                 try await client.shutdown()
                 let durability = options.durability == "full" ? "synchronous=FULL" : "synchronous=NORMAL"
@@ -143,10 +143,14 @@ public struct BenchRunner: Sendable {
 
     /// Stores `options.prefill` events in the running gateway's database from this process (WAL lets
     /// the idle gateway go on reading), then measures ingest again with as many fresh pushes.
+    ///
+    /// The prefill takes minutes, and a shared machine's speed drifts over minutes: the baseline is
+    /// measured again just before the second ingest, so the report can compare each ingest with
+    /// the baseline of its own moment, and gives the gateway's CPU per push in both.
     private func prefillAndMeasure(
         database: String, signer: PushSigner, certificatePEM: [UInt8], load: LoadGenerator, endpoints: Endpoints,
-        progress: @escaping @Sendable (String) -> Void
-    ) async throws -> (result: BenchPrefill.Result, after: LoadGenerator.Result) {
+        gatewayPid: Int32, progress: @escaping @Sendable (String) -> Void
+    ) async throws -> Figures.Prefill {
         progress("prefill: storing \(options.prefill) events in the bench database")
         let filler = BenchPrefill(
             signingKey: signer.key, certificateURL: signer.certificateURL,
@@ -155,10 +159,13 @@ public struct BenchRunner: Sendable {
             try SQLiteStore(path: database, durability: .normal), count: options.prefill, progress: progress)
         progress("generating \(options.requests) fresh signed pushes")
         let pushes = try signer.pushes(options.requests, prefix: "CreateFacesSearchingTask-after-prefill-")
-        _ = await load.run(pushes.prefix(min(500, pushes.count)).map { endpoints.baselineRequest($0) })
+        progress("baseline again (bare 204), for the speed of the machine now")
+        let baseline = await load.run(pushes.map { endpoints.baselineRequest($0) })
         progress("ingest on \(result.events) more stored events: verify + durable commit + 204")
+        let before = CPUSample(gatewayPid: gatewayPid)
         let after = await load.run(pushes.map { LoadGenerator.request($0, base: endpoints.ingestBase) })
-        return (result, after)
+        let cpu = CPUCost(from: before, to: CPUSample(gatewayPid: gatewayPid), requests: pushes.count)
+        return Figures.Prefill(result: result, baseline: baseline, ingest: after, cpu: cpu)
     }
 
     /// Runs a sink hook that answers 204 and counts, for the duration of `body`.

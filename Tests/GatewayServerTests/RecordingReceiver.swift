@@ -61,16 +61,13 @@ final class RecordingReceiver: Sendable {
             return Response(status: reply.status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
         }
         let ready = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "recording-receiver")
+        logger.logLevel = .critical
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: {
-                var logger = Logger(label: "recording-receiver")
-                logger.logLevel = .critical
-                return logger
-            }())
+            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
         let services = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "recording-receiver")))
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         try await services.running {
             var iterator = ready.stream.makeAsyncIterator()
             let port = await iterator.next()

@@ -24,7 +24,10 @@ extension SQLiteStore: DeliveryStore {
         }
         guard !hooks.isEmpty else { return 0 }
         var created = 0
-        let labels = try taskId.map { try Self.labels(taskId: $0, db) } ?? [:]
+        let filters = try hooks.map { try Self.hookFilter($0["filter"]) }
+        // The task's labels are read only when a filter asks for them (most hooks have none).
+        let wantsLabels = !ignoreFilter && filters.contains { !($0.labels ?? [:]).isEmpty }
+        let labels = try wantsLabels ? (taskId.map { try Self.labels(taskId: $0, db) } ?? [:]) : [:]
         let content = decoded.content
         let taskType = content?.taskType ?? decoded.type.flatMap { $0.split(separator: ":").last.map(String.init) }
         let ms = now.millisecondsSince1970
@@ -34,8 +37,8 @@ extension SQLiteStore: DeliveryStore {
                 try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM submission WHERE taskId = ?"), arguments: [$0]) != true
             } ?? true
         }
-        for row in hooks {
-            var filter = try Self.hookFilter(row["filter"])
+        for (row, hookFilter) in zip(hooks, filters) {
+            var filter = hookFilter
             let labelsPending = awaiting && !(filter.labels ?? [:]).isEmpty
             if labelsPending { filter.labels = nil }
             guard

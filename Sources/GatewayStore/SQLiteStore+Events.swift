@@ -8,7 +8,7 @@ extension SQLiteStore: EventReader {
     public func events(limit: Int, before: Int64?) async throws -> Page<StoredEvent> {
         try await writer.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM event WHERE id < ? ORDER BY id DESC LIMIT ?",
+                db.cachedStatement(sql: "SELECT * FROM event WHERE id < ? ORDER BY id DESC LIMIT ?"),
                 arguments: [before ?? Int64.max, limit + 1])
             let items = try rows.prefix(limit).map(Self.event(from:))
             return Page(items: items, nextCursor: rows.count > limit ? items.last?.id : nil)
@@ -18,7 +18,7 @@ extension SQLiteStore: EventReader {
     /// One event by id.
     public func event(id: Int64) async throws -> StoredEvent? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM event WHERE id = ?", arguments: [id]).map(Self.event(from:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM event WHERE id = ?"), arguments: [id]).map(Self.event(from:))
         }
     }
 
@@ -26,7 +26,7 @@ extension SQLiteStore: EventReader {
     public func rejections(limit: Int, before: Int64?) async throws -> Page<StoredRejection> {
         try await writer.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM rejection WHERE id < ? ORDER BY id DESC LIMIT ?",
+                db.cachedStatement(sql: "SELECT * FROM rejection WHERE id < ? ORDER BY id DESC LIMIT ?"),
                 arguments: [before ?? Int64.max, limit + 1])
             let items = try rows.prefix(limit).map(Self.rejection(from:))
             return Page(items: items, nextCursor: rows.count > limit ? items.last?.id : nil)

@@ -14,7 +14,7 @@ extension SQLiteStore {
         let document = try jsonText(submission)
         return try await writer.write { db in
             if let existing = try String.fetchOne(
-                db, sql: "SELECT document FROM submission WHERE taskId = ?", arguments: [submission.taskId])
+                db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"), arguments: [submission.taskId])
             {
                 guard existing == document else { throw SubmissionError.conflict(taskId: submission.taskId) }
                 return .unchanged
@@ -31,7 +31,7 @@ extension SQLiteStore {
         try db.execute(
             sql: "INSERT INTO submission (taskId, eventId, document, createdAt) VALUES (?, ?, ?, ?)",
             arguments: [taskId, nonEmpty(submission.eventId), document, nowMs])
-        let existing = try Row.fetchOne(db, sql: "SELECT immStatus FROM task WHERE taskId = ?", arguments: [taskId])
+        let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT immStatus FROM task WHERE taskId = ?"), arguments: [taskId])
         let status = IMMStatus(reported: existing?["immStatus"])
         let state = TaskState.derive(hasSubmission: true, immStatus: status, deadlinePassed: deadline < nowMs)
         if existing == nil {
@@ -92,7 +92,7 @@ extension SQLiteStore {
     /// The submission recorded for `taskId`.
     public func submission(taskId: String) async throws -> Submission? {
         try await writer.read { db in
-            try String.fetchOne(db, sql: "SELECT document FROM submission WHERE taskId = ?", arguments: [taskId])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"), arguments: [taskId])
                 .map { try decodeJSON(Submission.self, $0) }
         }
     }

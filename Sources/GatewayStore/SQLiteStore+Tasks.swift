@@ -7,7 +7,7 @@ extension SQLiteStore: TaskStore {
     /// One task with its labels.
     public func task(taskId: String) async throws -> TaskRecord? {
         try await writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM task WHERE taskId = ?", arguments: [taskId]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM task WHERE taskId = ?"), arguments: [taskId]) else {
                 return nil
             }
             return try Self.task(from: row, labels: Self.labels(taskId: taskId, db))
@@ -78,7 +78,7 @@ extension SQLiteStore: TaskStore {
     public func faces(taskId: String) async throws -> [TaskFace] {
         try await writer.read { db in
             try Row.fetchAll(
-                db, sql: Self.facesOfTaskSQL, arguments: [taskId]
+                db.cachedStatement(sql: Self.facesOfTaskSQL), arguments: [taskId]
             ).map(Self.face(from:))
         }
     }
@@ -87,7 +87,7 @@ extension SQLiteStore: TaskStore {
     public func faces(uri: String, limit: Int, before: Int64?) async throws -> Page<TaskFace> {
         try await writer.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM face WHERE uri = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                db.cachedStatement(sql: "SELECT * FROM face WHERE uri = ? AND id < ? ORDER BY id DESC LIMIT ?"),
                 arguments: [uri, before ?? Int64.max, limit + 1])
             let items = rows.prefix(limit).map(Self.face(from:))
             return Page(items: items, nextCursor: rows.count > limit ? items.last?.id : nil)
@@ -98,7 +98,7 @@ extension SQLiteStore: TaskStore {
     public func events(taskId: String) async throws -> [StoredEvent] {
         try await writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id", arguments: [taskId]
+                db.cachedStatement(sql: "SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id"), arguments: [taskId]
             ).map(Self.event(from:))
         }
     }
@@ -106,24 +106,23 @@ extension SQLiteStore: TaskStore {
     /// A task with its submission, faces, events and deliveries, in one read transaction.
     public func taskDetail(taskId: String) async throws -> TaskDetail? {
         try await writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM task WHERE taskId = ?", arguments: [taskId]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM task WHERE taskId = ?"), arguments: [taskId]) else {
                 return nil
             }
             let submission = try String.fetchOne(
-                db, sql: "SELECT document FROM submission WHERE taskId = ?", arguments: [taskId]
+                db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"), arguments: [taskId]
             ).map { try decodeJSON(Submission.self, $0) }
             let faces = try Row.fetchAll(
-                db, sql: Self.facesOfTaskSQL, arguments: [taskId]
+                db.cachedStatement(sql: Self.facesOfTaskSQL), arguments: [taskId]
             ).map(Self.face(from:))
             let events = try Row.fetchAll(
-                db, sql: "SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id", arguments: [taskId]
+                db.cachedStatement(sql: "SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id"), arguments: [taskId]
             ).map(Self.event(from:))
             let deliveries = try Row.fetchAll(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT delivery.*, hook.name AS hookName FROM delivery JOIN hook ON hook.id = delivery.hookId
                     WHERE delivery.taskId = ? ORDER BY delivery.id DESC LIMIT 500
-                    """,
+                    """),
                 arguments: [taskId]
             ).map { try Self.delivery(from: $0, hookName: $0["hookName"]) }
             return TaskDetail(
@@ -134,7 +133,7 @@ extension SQLiteStore: TaskStore {
 
     static func labels(taskId: String, _ db: Database) throws -> [String: String] {
         var labels: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM taskLabel WHERE taskId = ?", arguments: [taskId]) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM taskLabel WHERE taskId = ?"), arguments: [taskId]) {
             labels[row["key"]] = row["value"]
         }
         return labels

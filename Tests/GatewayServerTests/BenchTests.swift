@@ -180,6 +180,9 @@ struct BenchTests {
             .run { _ in }
         #expect(report.contains("end to end: 100 of 100 deliveries"), "\(report)")
         #expect(report.contains("fan-out alone: a backlog of 50 deliveries drained"), "\(report)")
+        #expect(
+            report.split(separator: "\n").contains { $0.hasPrefix("CPU per delivery, fan-out alone (us, gateway + loader's sink): ") },
+            "\(report)")
         let cpu = try #require(report.split(separator: "\n").first { $0.hasPrefix("CPU per request") })
         // The gateway's ingest work is measurable even at 100 requests (the clock ticks every 10 ms;
         // the baseline's few milliseconds may round to 0, ingest's tens of milliseconds do not).

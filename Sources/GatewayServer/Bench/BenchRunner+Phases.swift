@@ -83,8 +83,9 @@ extension BenchRunner {
         /// CPU time per request (microseconds) of the gateway and of the loader, baseline and ingest
         /// phases: unlike throughput, little affected by other work on a shared machine.
         var cpu: (baseline: CPUCost, ingest: CPUCost)?
-        /// A backlog of deliveries drained by the dispatcher alone (no ingest meanwhile).
-        var drain: (deliveries: Int, seconds: Double)?
+        /// A backlog of deliveries drained by the dispatcher alone (no ingest meanwhile), and the CPU
+        /// per delivery meanwhile (the loader's share is the sink's).
+        var drain: (deliveries: Int, seconds: Double, cpu: CPUCost?)?
         /// The prefill and what was measured after it.
         var prefill: Prefill?
 
@@ -128,12 +129,12 @@ extension BenchRunner {
             }
             endToEnd = (sinkCount.value, Self.seconds(ContinuousClock.now - started))
         }
-        var drain: (deliveries: Int, seconds: Double)?
+        var drain: (deliveries: Int, seconds: Double, cpu: CPUCost?)?
         if let sinkCount, let adminBase = endpoints.adminBase, sinkCount.value >= options.requests {
             progress("fan-out: the dispatcher alone drains a backlog of deliveries")
             drain = try await drainBacklog(
                 load: load, base: base, adminBase: adminBase, signer: signer, taskPrefix: taskPrefix,
-                sinkCount: sinkCount)
+                sinkCount: sinkCount, gatewayPid: gatewayPid)
         }
         var admin: LoadGenerator.Result?
         if let adminBase = endpoints.adminBase {
@@ -171,8 +172,8 @@ extension BenchRunner {
     /// ingest competing for the CPU.
     private func drainBacklog(
         load: LoadGenerator, base: String, adminBase: String, signer: PushSigner, taskPrefix: String,
-        sinkCount: SinkCounter
-    ) async throws -> (deliveries: Int, seconds: Double)? {
+        sinkCount: SinkCounter, gatewayPid: Int32?
+    ) async throws -> (deliveries: Int, seconds: Double, cpu: CPUCost?)? {
         func post(_ path: String) async throws -> Bool {
             var request = HTTPClientRequest(url: adminBase + path)
             request.method = .POST
@@ -185,13 +186,17 @@ extension BenchRunner {
         guard try await post("/v1/hooks/sink/disable") else { return nil }
         let ingested = await load.run(pushes.map { LoadGenerator.request($0, base: base) })
         let target = sinkCount.value + count - ingested.errors
+        let before = CPUSample(gatewayPid: gatewayPid)
         let started = ContinuousClock.now
         guard try await post("/v1/hooks/sink/enable") else { return nil }
         let deadline = started + .seconds(300)
         while sinkCount.value < target && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
-        return (count - ingested.errors - max(0, target - sinkCount.value), Self.seconds(ContinuousClock.now - started))
+        let seconds = Self.seconds(ContinuousClock.now - started)
+        let delivered = count - ingested.errors - max(0, target - sinkCount.value)
+        let cpu = gatewayPid.map { _ in CPUCost(from: before, to: CPUSample(gatewayPid: gatewayPid), requests: delivered) }
+        return (delivered, seconds, cpu)
     }
 
     /// The report: one table of phases, then one line per other figure.
@@ -262,6 +267,13 @@ extension BenchRunner {
                 String(
                     format: "fan-out alone: a backlog of %d deliveries drained in %.2f s: %.0f deliveries/s",
                     drain.deliveries, drain.seconds, Double(drain.deliveries) / max(drain.seconds, 1e-9)))
+            if let cpu = drain.cpu, let baseline = figures.cpu?.baseline {
+                lines.append(
+                    String(
+                        format:
+                            "CPU per delivery, fan-out alone (us, gateway + loader's sink): %.0f + %.0f; gateway %.1fx a bare request's",
+                        cpu.gateway, cpu.loader, cpu.gateway / max(baseline.gateway, 1e-9)))
+            }
         }
         if let cpu = figures.cpu {
             lines.append(

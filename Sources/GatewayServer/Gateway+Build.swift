@@ -128,8 +128,10 @@ public func buildGateway(
     HooksController(store: store, dispatcher: dispatcher, clock: clock).addRoutes(to: adminRoutes)
     DeliveriesController(store: store).addRoutes(to: adminRoutes)
     OperationsController(store: store, clock: clock, config: config).addRoutes(to: adminRoutes)
-    MetricsController(store: store, clock: clock, registry: overrides.metricsRegistry ?? PrometheusMetricsFactory.defaultRegistry)
-        .addRoutes(to: adminRoutes)
+    MetricsController(
+        store: store, clock: clock, registry: overrides.metricsRegistry ?? PrometheusMetricsFactory.defaultRegistry
+    )
+    .addRoutes(to: adminRoutes)
     OpenAPIController().addRoutes(to: adminRoutes)
     let adminApplication = Application(
         router: adminRouter, server: .http1(configuration: http1),
@@ -147,7 +149,8 @@ public func buildGateway(
         // Graceful shutdown runs in reverse: the dispatcher first, so it stops claiming at once (not
         // after the listeners have drained) and its sends in flight finish while ingest still stores.
         services: [
-            CheckpointService(store: store, logger: logger), TaskExpiryService(store: store, clock: clock, logger: logger),
+            CheckpointService(store: store, logger: logger),
+            TaskExpiryService(store: store, clock: clock, logger: logger),
             retention, replays, ingestApplication, adminApplication, dispatcher,
         ],
         logger: logger)
@@ -185,7 +188,8 @@ func applyConfiguredHooks(_ specs: [HookSpec], store: SQLiteStore, at now: Date)
             } else {
                 _ = try await store.updateHook(hook, at: now)
                 if let enabled = spec.enabled, enabled != existing?.enabled {
-                    _ = try await store.setHookEnabled(named: hook.name, enabled: enabled, reason: "configuration", at: now)
+                    _ = try await store.setHookEnabled(
+                        named: hook.name, enabled: enabled, reason: "configuration", at: now)
                 }
                 try await store.replaceSecrets(named: hook.name, secrets: secrets, at: now)
             }

@@ -25,7 +25,9 @@ public struct JSONLogHandler: LogHandler {
         var object: [String: String] = [
             "ts": RFC3339.format(Date()), "level": event.level.rawValue, "label": label, "message": "\(event.message)",
         ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[key] = "\(value)" }
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            object[key] = "\(value)"
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard var data = try? encoder.encode(object) else { return }
@@ -33,4 +35,3 @@ public struct JSONLogHandler: LogHandler {
         FileHandle.standardError.write(data)
     }
 }
-

@@ -6,7 +6,8 @@ extension SQLiteStore: CertificateStore {
     /// The persisted certificate for `url`, if one was fetched before.
     public func loadCertificate(url: String) async throws -> [UInt8]? {
         try await writer.read { db in
-            try Data.fetchOne(db.cachedStatement(sql: "SELECT pem FROM certificate WHERE url = ?"), arguments: [url]).map(Array.init)
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT pem FROM certificate WHERE url = ?"), arguments: [url])
+                .map(Array.init)
         }
     }
 

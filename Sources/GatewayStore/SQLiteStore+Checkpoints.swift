@@ -2,9 +2,9 @@ import GRDB
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Checkpoints of the write-ahead log, moved off the commit path: by default the connection that

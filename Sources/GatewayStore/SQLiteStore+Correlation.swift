@@ -10,13 +10,15 @@ extension SQLiteStore {
     /// `unmatched` task); nil when the notification names no task.
     static func correlatedTaskId(_ decoded: DecodedNotification, _ db: Database) throws -> String? {
         if let named = decoded.taskId,
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM submission WHERE taskId = ?"), arguments: [named]) == true
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM submission WHERE taskId = ?"), arguments: [named])
+                == true
         {
             return named
         }
         if let messageId = decoded.messageId,
             let submitted = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT taskId FROM submission WHERE eventId = ? LIMIT 1"), arguments: [messageId])
+                db.cachedStatement(sql: "SELECT taskId FROM submission WHERE eventId = ? LIMIT 1"),
+                arguments: [messageId])
         {
             return submitted
         }
@@ -28,14 +30,18 @@ extension SQLiteStore {
     @discardableResult
     static func correlate(eventId: Int64, record: NotificationRecord, _ db: Database) throws -> String? {
         guard let taskId = try correlatedTaskId(record.decoded, db) else { return nil }
-        try db.cachedStatement(sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?").execute(arguments: [taskId, eventId])
+        try db.cachedStatement(sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?").execute(arguments: [
+            taskId, eventId,
+        ])
         try apply(eventId: eventId, receivedAt: record.receivedAt, content: record.decoded.content, to: taskId, db)
         return taskId
     }
 
     /// Folds one notification into its task row. Order-independent for the state: the strongest
     /// status wins and the first terminal event supplies the results.
-    static func apply(eventId: Int64, receivedAt: Date, content: IMMTaskContent?, to taskId: String, _ db: Database) throws {
+    static func apply(eventId: Int64, receivedAt: Date, content: IMMTaskContent?, to taskId: String, _ db: Database)
+        throws
+    {
         let now = receivedAt.millisecondsSince1970
         let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM task WHERE taskId = ?"), arguments: [taskId])
         let previous = IMMStatus(reported: row?["immStatus"])
@@ -48,36 +54,42 @@ extension SQLiteStore {
         // The first terminal notification supplies the outcome and the results.
         let results = merged?.isTerminal == true && previous?.isTerminal != true ? content : nil
         if row == nil {
-            try db.cachedStatement(sql: """
+            try db.cachedStatement(
+                sql: """
                     INSERT INTO task (taskId, state, immStatus, projectName, datasetName, startedAt, endedAt,
                         firstNotifiedAt, lastEventAt, createdAt, updatedAt, code, message, resultEventId)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
-                    taskId, state.rawValue, merged?.rawValue, nonEmpty(content?.projectName),
-                    nonEmpty(content?.datasetName), content?.startedAt?.millisecondsSince1970,
-                    content?.endedAt?.millisecondsSince1970, now, now, now, now,
-                    nonEmpty(results?.code), nonEmpty(results?.message), results.map { _ in eventId },
-                ])
+                    """
+            ).execute(arguments: [
+                taskId, state.rawValue, merged?.rawValue, nonEmpty(content?.projectName),
+                nonEmpty(content?.datasetName), content?.startedAt?.millisecondsSince1970,
+                content?.endedAt?.millisecondsSince1970, now, now, now, now,
+                nonEmpty(results?.code), nonEmpty(results?.message), results.map { _ in eventId },
+            ])
         } else {
-            try db.cachedStatement(sql: """
+            try db.cachedStatement(
+                sql: """
                     UPDATE task SET state = ?, immStatus = ?,
                         projectName = COALESCE(projectName, ?), datasetName = COALESCE(datasetName, ?),
                         startedAt = COALESCE(startedAt, ?),
                         firstNotifiedAt = MIN(COALESCE(firstNotifiedAt, ?), ?),
                         lastEventAt = MAX(COALESCE(lastEventAt, ?), ?), updatedAt = ?
                     WHERE taskId = ?
-                    """).execute(arguments: [
-                    state.rawValue, merged?.rawValue, nonEmpty(content?.projectName), nonEmpty(content?.datasetName),
-                    content?.startedAt?.millisecondsSince1970, now, now, now, now, now, taskId,
-                ])
+                    """
+            ).execute(arguments: [
+                state.rawValue, merged?.rawValue, nonEmpty(content?.projectName), nonEmpty(content?.datasetName),
+                content?.startedAt?.millisecondsSince1970, now, now, now, now, now, taskId,
+            ])
             if let results {
-                try db.cachedStatement(sql: """
+                try db.cachedStatement(
+                    sql: """
                         UPDATE task SET code = ?, message = ?, startedAt = COALESCE(?, startedAt), endedAt = ?,
                             resultEventId = ? WHERE taskId = ?
-                        """).execute(arguments: [
-                        nonEmpty(results.code), nonEmpty(results.message), results.startedAt?.millisecondsSince1970,
-                        results.endedAt?.millisecondsSince1970, eventId, taskId,
-                    ])
+                        """
+                ).execute(arguments: [
+                    nonEmpty(results.code), nonEmpty(results.message), results.startedAt?.millisecondsSince1970,
+                    results.endedAt?.millisecondsSince1970, eventId, taskId,
+                ])
             }
         }
         guard let results else { return }
@@ -103,4 +115,3 @@ extension SQLiteStore {
         }
     }
 }
-

@@ -19,7 +19,8 @@ extension SQLiteStore: DeliveryStore {
         hookIds: Set<Int64>? = nil, ignoreFilter: Bool = false, enabledOnly: Bool = false, replayId: Int64? = nil,
         _ db: Database
     ) throws -> Int {
-        let hooks = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, enabled, filter FROM hook ORDER BY id")).filter { row in
+        let allHooks = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, enabled, filter FROM hook ORDER BY id"))
+        let hooks = allHooks.filter { row in
             (hookIds?.contains(row["id"]) ?? true) && (!enabledOnly || row["enabled"] == true)
         }
         guard !hooks.isEmpty else { return 0 }
@@ -33,9 +34,11 @@ extension SQLiteStore: DeliveryStore {
         let ms = now.millisecondsSince1970
         var awaiting = false
         if submissionWait > 0 {
-            awaiting = try taskId.map {
-                try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM submission WHERE taskId = ?"), arguments: [$0]) != true
-            } ?? true
+            awaiting =
+                try taskId.map {
+                    try Bool.fetchOne(
+                        db.cachedStatement(sql: "SELECT 1 FROM submission WHERE taskId = ?"), arguments: [$0]) != true
+                } ?? true
         }
         for (row, hookFilter) in zip(hooks, filters) {
             var filter = hookFilter
@@ -49,16 +52,18 @@ extension SQLiteStore: DeliveryStore {
             else { continue }
             let hookId: Int64 = row["id"]
             let enabled: Bool = row["enabled"]
-            try db.cachedStatement(sql: """
+            try db.cachedStatement(
+                sql: """
                     INSERT INTO delivery (eventId, hookId, taskId, webhookId, status, nextAttemptAt, labelsPending,
                         replayId, createdAt, updatedAt)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
-                    eventId, hookId, taskId, Delivery.webhookId(eventId: eventId, hookId: hookId),
-                    enabled ? DeliveryStatus.pending.rawValue : DeliveryStatus.paused.rawValue,
-                    awaiting ? now.addingTimeInterval(submissionWait).millisecondsSince1970 : ms, labelsPending, replayId,
-                    ms, ms,
-                ])
+                    """
+            ).execute(arguments: [
+                eventId, hookId, taskId, Delivery.webhookId(eventId: eventId, hookId: hookId),
+                enabled ? DeliveryStatus.pending.rawValue : DeliveryStatus.paused.rawValue,
+                awaiting ? now.addingTimeInterval(submissionWait).millisecondsSince1970 : ms, labelsPending, replayId,
+                ms, ms,
+            ])
             created += 1
         }
         return created
@@ -74,14 +79,15 @@ extension SQLiteStore: DeliveryStore {
         let ms = now.millisecondsSince1970
         return try await bookkeepingWrite { db in
             let candidates = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT * FROM (
-                        SELECT * FROM delivery WHERE status IN ('pending', 'failed') AND nextAttemptAt <= ?
-                        ORDER BY nextAttemptAt, id LIMIT ?)
-                    UNION ALL
-                    SELECT * FROM (
-                        SELECT * FROM delivery WHERE status = 'in_flight' AND lockedUntil <= ? ORDER BY lockedUntil LIMIT ?)
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM (
+                            SELECT * FROM delivery WHERE status IN ('pending', 'failed') AND nextAttemptAt <= ?
+                            ORDER BY nextAttemptAt, id LIMIT ?)
+                        UNION ALL
+                        SELECT * FROM (
+                            SELECT * FROM delivery WHERE status = 'in_flight' AND lockedUntil <= ? ORDER BY lockedUntil LIMIT ?)
+                        """),
                 arguments: [ms, limit * 4, ms, limit])
             var hooks: [Int64: Hook] = [:]
             var hookSecrets: [Int64: [String]] = [:]
@@ -96,21 +102,26 @@ extension SQLiteStore: DeliveryStore {
             for row in candidates where claimed.count < limit {
                 let hookId: Int64 = row["hookId"]
                 if hooks[hookId] == nil {
-                    guard let hookRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM hook WHERE id = ?"), arguments: [hookId])
+                    guard
+                        let hookRow = try Row.fetchOne(
+                            db.cachedStatement(sql: "SELECT * FROM hook WHERE id = ?"), arguments: [hookId])
                     else { continue }
                     hooks[hookId] = try Self.hook(from: hookRow)
                 }
-                guard let hook = hooks[hookId], hook.enabled, counts[hookId, default: 0] < hook.maxInFlight else { continue }
+                guard let hook = hooks[hookId], hook.enabled, counts[hookId, default: 0] < hook.maxInFlight else {
+                    continue
+                }
                 let id: Int64 = row["id"]
                 let taskId: String? = row["taskId"]
                 // `+hookId` keeps SQLite on delivery_taskId (a task has few deliveries); through
                 // delivery_hookId it would walk every older delivery of the hook.
                 if let taskId,
                     try Bool.fetchOne(
-                        db.cachedStatement(sql: """
-                            SELECT 1 FROM delivery WHERE +hookId = ? AND taskId = ? AND id < ?
-                                AND status IN ('pending', 'failed', 'in_flight', 'paused') LIMIT 1
-                            """),
+                        db.cachedStatement(
+                            sql: """
+                                SELECT 1 FROM delivery WHERE +hookId = ? AND taskId = ? AND id < ?
+                                    AND status IN ('pending', 'failed', 'in_flight', 'paused') LIMIT 1
+                                """),
                         arguments: [hookId, taskId, id]) == true
                 {
                     continue
@@ -119,11 +130,18 @@ extension SQLiteStore: DeliveryStore {
                     let wanted = hook.filter.labels ?? [:]
                     let labels = try Self.labels(taskId: taskId, db)
                     if wanted.contains(where: { labels[$0.key] != $0.value }) {
-                        try db.cachedStatement(sql: "UPDATE delivery SET status = 'skipped', lastError = ?, updatedAt = ? WHERE id = ?").execute(arguments: ["the hook's label filter does not match the task's submission", ms, id])
+                        try db.cachedStatement(
+                            sql: "UPDATE delivery SET status = 'skipped', lastError = ?, updatedAt = ? WHERE id = ?"
+                        ).execute(arguments: ["the hook's label filter does not match the task's submission", ms, id])
                         continue
                     }
                 }
-                try db.cachedStatement(sql: "UPDATE delivery SET status = 'in_flight', lockedUntil = ?, updatedAt = ? WHERE id = ?").execute(arguments: [now.addingTimeInterval(max(lease, TimeInterval(hook.timeoutSeconds + 5))).millisecondsSince1970, ms, id])
+                try db.cachedStatement(
+                    sql: "UPDATE delivery SET status = 'in_flight', lockedUntil = ?, updatedAt = ? WHERE id = ?"
+                ).execute(arguments: [
+                    now.addingTimeInterval(max(lease, TimeInterval(hook.timeoutSeconds + 5))).millisecondsSince1970, ms,
+                    id,
+                ])
                 counts[hookId, default: 0] += 1
                 guard
                     let eventRow = try Row.fetchOne(
@@ -132,7 +150,9 @@ extension SQLiteStore: DeliveryStore {
                 else { continue }
                 let event = try Self.deliveredEvent(from: eventRow)
                 let submission = try event.correlatedTaskId.flatMap { taskId in
-                    try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"), arguments: [taskId])
+                    try String.fetchOne(
+                        db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"), arguments: [taskId]
+                    )
                 }.map { try decodeJSON(Submission.self, $0) }
                 var delivery = try Self.delivery(from: row, hookName: hook.name)
                 delivery.status = .inFlight
@@ -149,7 +169,8 @@ extension SQLiteStore: DeliveryStore {
     public func finishAll(_ finishes: [DeliveryFinish]) async throws {
         try await bookkeepingWrite { db in
             for item in finishes {
-                try Self.finish(deliveryId: item.deliveryId, attempt: item.attempt, outcome: item.outcome, at: item.at, db)
+                try Self.finish(
+                    deliveryId: item.deliveryId, attempt: item.attempt, outcome: item.outcome, at: item.at, db)
             }
         }
     }
@@ -159,16 +180,20 @@ extension SQLiteStore: DeliveryStore {
     ) throws {
         let ms = now.millisecondsSince1970
         do {  // a block keeps the statements of one finish together
-            guard let hookId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT hookId FROM delivery WHERE id = ?"), arguments: [deliveryId])
+            guard
+                let hookId = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT hookId FROM delivery WHERE id = ?"), arguments: [deliveryId])
             else { return }
             if let attempt {
-                try db.cachedStatement(sql: """
+                try db.cachedStatement(
+                    sql: """
                         INSERT INTO attempt (deliveryId, startedAt, durationMs, statusCode, responseBody, error)
                         VALUES (?, ?, ?, ?, ?, ?)
-                        """).execute(arguments: [
-                        deliveryId, attempt.startedAt.millisecondsSince1970, attempt.durationMs, attempt.statusCode,
-                        Data(attempt.responseBody), attempt.error,
-                    ])
+                        """
+                ).execute(arguments: [
+                    deliveryId, attempt.startedAt.millisecondsSince1970, attempt.durationMs, attempt.statusCode,
+                    Data(attempt.responseBody), attempt.error,
+                ])
             }
             let counted = attempt == nil ? 0 : 1
             let status: DeliveryStatus
@@ -177,7 +202,8 @@ extension SQLiteStore: DeliveryStore {
             switch outcome {
             case .delivered:
                 status = .delivered
-                try db.cachedStatement(sql: "UPDATE hook SET lastSuccessAt = ?, failingSince = NULL WHERE id = ?").execute(arguments: [ms, hookId])
+                try db.cachedStatement(sql: "UPDATE hook SET lastSuccessAt = ?, failingSince = NULL WHERE id = ?")
+                    .execute(arguments: [ms, hookId])
             case .retry(let at):
                 status = .failed
                 next = at.millisecondsSince1970
@@ -193,32 +219,37 @@ extension SQLiteStore: DeliveryStore {
                 status = .skipped
                 note = reason
             }
-            try db.cachedStatement(sql: """
+            try db.cachedStatement(
+                sql: """
                     UPDATE delivery SET status = ?, attempts = attempts + ?, nextAttemptAt = COALESCE(?, nextAttemptAt),
                         lockedUntil = NULL, lastStatusCode = COALESCE(?, lastStatusCode), lastError = ?,
                         deliveredAt = CASE WHEN ? = 'delivered' THEN ? ELSE deliveredAt END, updatedAt = ?
                     WHERE id = ?
-                    """).execute(arguments: [
-                    status.rawValue, counted, next, attempt?.statusCode, note, status.rawValue, ms, ms, deliveryId,
-                ])
+                    """
+            ).execute(arguments: [
+                status.rawValue, counted, next, attempt?.statusCode, note, status.rawValue, ms, ms, deliveryId,
+            ])
         }
     }
 
     private static func markFailing(hookId: Int64, ms: Int64, _ db: Database) throws {
-        try db.cachedStatement(sql: "UPDATE hook SET failingSince = COALESCE(failingSince, ?) WHERE id = ?").execute(arguments: [ms, hookId])
+        try db.cachedStatement(sql: "UPDATE hook SET failingSince = COALESCE(failingSince, ?) WHERE id = ?").execute(
+            arguments: [ms, hookId])
     }
 
     /// Whether a `Running` delivery is moot because the task's terminal delivery already went out.
     public func isSuperseded(_ claimed: ClaimedDelivery) async throws -> Bool {
-        guard IMMStatus(reported: claimed.event.decoded.content?.status) == .running, let taskId = claimed.delivery.taskId
+        guard IMMStatus(reported: claimed.event.decoded.content?.status) == .running,
+            let taskId = claimed.delivery.taskId
         else { return false }
         return try await writer.read { db in
             try Bool.fetchOne(
-                db.cachedStatement(sql: """
-                    SELECT 1 FROM delivery JOIN event ON event.id = delivery.eventId
-                    WHERE +delivery.hookId = ? AND delivery.taskId = ? AND delivery.status = 'delivered'
-                        AND event.status IN ('Succeeded', 'Failed') LIMIT 1
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT 1 FROM delivery JOIN event ON event.id = delivery.eventId
+                        WHERE +delivery.hookId = ? AND delivery.taskId = ? AND delivery.status = 'delivered'
+                            AND event.status IN ('Succeeded', 'Failed') LIMIT 1
+                        """),
                 arguments: [claimed.delivery.hookId, taskId]) == true
         }
     }
@@ -257,7 +288,10 @@ extension SQLiteStore: DeliveryStore {
         try await writer.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT delivery.*, hook.name AS hookName FROM delivery JOIN hook ON hook.id = delivery.hookId WHERE delivery.id = ?"),
+                    db.cachedStatement(
+                        sql:
+                            "SELECT delivery.*, hook.name AS hookName FROM delivery JOIN hook ON hook.id = delivery.hookId WHERE delivery.id = ?"
+                    ),
                     arguments: [id])
             else { return nil }
             let attempts = try Row.fetchAll(

@@ -18,7 +18,8 @@ extension SQLiteStore: EventReader {
     /// One event by id.
     public func event(id: Int64) async throws -> StoredEvent? {
         try await writer.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM event WHERE id = ?"), arguments: [id]).map(Self.event(from:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM event WHERE id = ?"), arguments: [id]).map(
+                Self.event(from:))
         }
     }
 
@@ -75,7 +76,8 @@ extension SQLiteStore: EventReader {
             channel: IngestChannel(rawValue: row["channel"]) ?? .mns,
             evidence: try decodeJSON(VerificationEvidence.self, row["evidence"]), mnsMessageId: row["mnsMessageId"],
             decoded: decoded, request: try request(from: row), duplicateCount: row["duplicateCount"],
-            lastDuplicateAt: lastDuplicate.map(Date.init(millisecondsSince1970:)), correlatedTaskId: row["correlatedTaskId"])
+            lastDuplicateAt: lastDuplicate.map(Date.init(millisecondsSince1970:)),
+            correlatedTaskId: row["correlatedTaskId"])
     }
 
     static func rejection(from row: Row) throws -> StoredRejection {

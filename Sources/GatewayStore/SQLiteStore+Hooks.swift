@@ -13,11 +13,14 @@ extension SQLiteStore {
             retrySchedule: try schedule.map { try decodeJSON([Int].self, $0) },
             headers: try decodeJSON([String: String].self, row["headers"]), disabledReason: row["disabledReason"],
             lastSuccessAt: date("lastSuccessAt"), failingSince: date("failingSince"),
-            createdAt: Date(millisecondsSince1970: row["createdAt"]), origin: row["origin"], ed25519Key: row["ed25519Key"])
+            createdAt: Date(millisecondsSince1970: row["createdAt"]), origin: row["origin"],
+            ed25519Key: row["ed25519Key"])
     }
 
     static func hook(named name: String, _ db: Database) throws -> Hook {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM hook WHERE name = ?"), arguments: [name]) else {
+        guard
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM hook WHERE name = ?"), arguments: [name])
+        else {
             throw HookError.notFound(name)
         }
         return try hook(from: row)
@@ -25,13 +28,16 @@ extension SQLiteStore {
 
     /// Every hook, by name.
     public func hooks() async throws -> [Hook] {
-        try await writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM hook ORDER BY name").map(Self.hook(from:)) }
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM hook ORDER BY name").map(Self.hook(from:))
+        }
     }
 
     /// One hook.
     public func hook(named name: String) async throws -> Hook? {
         try await writer.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM hook WHERE name = ?"), arguments: [name]).map(Self.hook(from:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM hook WHERE name = ?"), arguments: [name]).map(
+                Self.hook(from:))
         }
     }
 
@@ -42,7 +48,10 @@ extension SQLiteStore {
 
     static func secrets(hookId: Int64, at now: Date, _ db: Database) throws -> [String] {
         try String.fetchAll(
-            db.cachedStatement(sql: "SELECT secret FROM hookSecret WHERE hookId = ? AND (expiresAt IS NULL OR expiresAt > ?) ORDER BY id DESC"),
+            db.cachedStatement(
+                sql:
+                    "SELECT secret FROM hookSecret WHERE hookId = ? AND (expiresAt IS NULL OR expiresAt > ?) ORDER BY id DESC"
+            ),
             arguments: [hookId, now.millisecondsSince1970])
     }
 
@@ -50,22 +59,27 @@ extension SQLiteStore {
     public func createHook(_ hook: Hook, secrets: [String], at now: Date) async throws -> Hook {
         try hook.validate()
         return try await writer.write { db in
-            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM hook WHERE name = ?"), arguments: [hook.name]) == true {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM hook WHERE name = ?"), arguments: [hook.name])
+                == true
+            {
                 throw HookError.conflict(hook.name)
             }
             let ms = now.millisecondsSince1970
-            try db.cachedStatement(sql: """
+            try db.cachedStatement(
+                sql: """
                     INSERT INTO hook (name, url, enabled, filter, timeoutSeconds, maxInFlight, ratePerSecond,
                         retrySchedule, headers, origin, ed25519Key, createdAt, updatedAt)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
-                    hook.name, hook.url, hook.enabled, try jsonText(hook.filter), hook.timeoutSeconds, hook.maxInFlight,
-                    hook.ratePerSecond, try hook.retrySchedule.map(jsonText), try jsonText(hook.headers), hook.origin,
-                    hook.ed25519Key, ms, ms,
-                ])
+                    """
+            ).execute(arguments: [
+                hook.name, hook.url, hook.enabled, try jsonText(hook.filter), hook.timeoutSeconds, hook.maxInFlight,
+                hook.ratePerSecond, try hook.retrySchedule.map(jsonText), try jsonText(hook.headers), hook.origin,
+                hook.ed25519Key, ms, ms,
+            ])
             let id = db.lastInsertedRowID
             for secret in secrets {
-                try db.cachedStatement(sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)").execute(arguments: [id, secret, ms])
+                try db.cachedStatement(sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)")
+                    .execute(arguments: [id, secret, ms])
             }
             return try Self.hook(named: hook.name, db)
         }
@@ -76,14 +90,16 @@ extension SQLiteStore {
         try hook.validate()
         return try await writer.write { db in
             _ = try Self.hook(named: hook.name, db)
-            try db.cachedStatement(sql: """
+            try db.cachedStatement(
+                sql: """
                     UPDATE hook SET url = ?, filter = ?, timeoutSeconds = ?, maxInFlight = ?, ratePerSecond = ?,
                         retrySchedule = ?, headers = ?, origin = ?, ed25519Key = ?, updatedAt = ? WHERE name = ?
-                    """).execute(arguments: [
-                    hook.url, try jsonText(hook.filter), hook.timeoutSeconds, hook.maxInFlight, hook.ratePerSecond,
-                    try hook.retrySchedule.map(jsonText), try jsonText(hook.headers), hook.origin, hook.ed25519Key,
-                    now.millisecondsSince1970, hook.name,
-                ])
+                    """
+            ).execute(arguments: [
+                hook.url, try jsonText(hook.filter), hook.timeoutSeconds, hook.maxInFlight, hook.ratePerSecond,
+                try hook.retrySchedule.map(jsonText), try jsonText(hook.headers), hook.origin, hook.ed25519Key,
+                now.millisecondsSince1970, hook.name,
+            ])
             return try Self.hook(named: hook.name, db)
         }
     }
@@ -107,20 +123,34 @@ extension SQLiteStore {
 
     static func setEnabled(hookId: Int64, enabled: Bool, reason: String?, at now: Date, _ db: Database) throws {
         let ms = now.millisecondsSince1970
-        try db.cachedStatement(sql: "UPDATE hook SET enabled = ?, disabledReason = ?, failingSince = CASE WHEN ? THEN NULL ELSE failingSince END, updatedAt = ? WHERE id = ?").execute(arguments: [enabled, enabled ? nil : reason, enabled, ms, hookId])
+        try db.cachedStatement(
+            sql:
+                "UPDATE hook SET enabled = ?, disabledReason = ?, failingSince = CASE WHEN ? THEN NULL ELSE failingSince END, updatedAt = ? WHERE id = ?"
+        ).execute(arguments: [enabled, enabled ? nil : reason, enabled, ms, hookId])
         if enabled {
-            try db.cachedStatement(sql: "UPDATE delivery SET status = 'pending', nextAttemptAt = ?, updatedAt = ? WHERE hookId = ? AND status = 'paused'").execute(arguments: [ms, ms, hookId])
+            try db.cachedStatement(
+                sql:
+                    "UPDATE delivery SET status = 'pending', nextAttemptAt = ?, updatedAt = ? WHERE hookId = ? AND status = 'paused'"
+            ).execute(arguments: [ms, ms, hookId])
         } else {
-            try db.cachedStatement(sql: "UPDATE delivery SET status = 'paused', updatedAt = ? WHERE hookId = ? AND status IN ('pending', 'failed')").execute(arguments: [ms, hookId])
+            try db.cachedStatement(
+                sql:
+                    "UPDATE delivery SET status = 'paused', updatedAt = ? WHERE hookId = ? AND status IN ('pending', 'failed')"
+            ).execute(arguments: [ms, hookId])
         }
     }
 
     /// Adds a secret; the existing ones keep signing until `oldExpireAt`.
-    public func rotateSecret(named name: String, newSecret: String, oldExpireAt: Date, at now: Date) async throws -> Hook {
+    public func rotateSecret(named name: String, newSecret: String, oldExpireAt: Date, at now: Date) async throws
+        -> Hook
+    {
         try await writer.write { db in
             let hook = try Self.hook(named: name, db)
-            try db.cachedStatement(sql: "UPDATE hookSecret SET expiresAt = ? WHERE hookId = ? AND (expiresAt IS NULL OR expiresAt > ?)").execute(arguments: [oldExpireAt.millisecondsSince1970, hook.id, oldExpireAt.millisecondsSince1970])
-            try db.cachedStatement(sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)").execute(arguments: [hook.id, newSecret, now.millisecondsSince1970])
+            try db.cachedStatement(
+                sql: "UPDATE hookSecret SET expiresAt = ? WHERE hookId = ? AND (expiresAt IS NULL OR expiresAt > ?)"
+            ).execute(arguments: [oldExpireAt.millisecondsSince1970, hook.id, oldExpireAt.millisecondsSince1970])
+            try db.cachedStatement(sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)").execute(
+                arguments: [hook.id, newSecret, now.millisecondsSince1970])
             return hook
         }
     }
@@ -136,7 +166,8 @@ extension SQLiteStore {
             guard Set(current) != Set(secrets) else { return }
             try db.cachedStatement(sql: "DELETE FROM hookSecret WHERE hookId = ?").execute(arguments: [hook.id])
             for secret in secrets {
-                try db.cachedStatement(sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)").execute(arguments: [hook.id, secret, now.millisecondsSince1970])
+                try db.cachedStatement(sql: "INSERT INTO hookSecret (hookId, secret, createdAt) VALUES (?, ?, ?)")
+                    .execute(arguments: [hook.id, secret, now.millisecondsSince1970])
             }
         }
     }

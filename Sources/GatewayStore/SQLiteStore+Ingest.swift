@@ -53,52 +53,60 @@ extension SQLiteStore: IngestStore {
         // The MNS message id is indexed only for events whose envelope id is unknown (undecodable),
         // the one case the envelope id cannot catch.
         if let existing = try Int64.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT id FROM event WHERE messageId = ? AND source = ?
-                UNION ALL SELECT id FROM event WHERE mnsMessageId = ? AND messageId IS NULL
-                LIMIT 1
-                """),
+            db.cachedStatement(
+                sql: """
+                    SELECT id FROM event WHERE messageId = ? AND source = ?
+                    UNION ALL SELECT id FROM event WHERE mnsMessageId = ? AND messageId IS NULL
+                    LIMIT 1
+                    """),
             arguments: [decoded.messageId, source, record.mnsMessageId])
         {
-            try db.cachedStatement(sql: "UPDATE event SET duplicateCount = duplicateCount + 1, lastDuplicateAt = ? WHERE id = ?").execute(arguments: [record.receivedAt.millisecondsSince1970, existing])
+            try db.cachedStatement(
+                sql: "UPDATE event SET duplicateCount = duplicateCount + 1, lastDuplicateAt = ? WHERE id = ?"
+            ).execute(arguments: [record.receivedAt.millisecondsSince1970, existing])
             return .duplicate(eventId: existing)
         }
         let content = decoded.content
         // Correlated before the insert, so the row is written once with its task id.
         let taskId = try correlatedTaskId(decoded, db)
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO event (receivedAt, channel, format, mnsMessageId, source, messageId, type, subject,
                     eventTime, taskId, taskType, status, projectName, datasetName, decodeState, decodeError,
                     contentText, parsedContent, evidence, requestMethod, requestTarget, requestHeaders, requestBody,
                     correlatedTaskId)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                record.receivedAt.millisecondsSince1970, record.channel.rawValue, record.evidence.format,
-                record.mnsMessageId, source, decoded.messageId, decoded.type, decoded.subject, decoded.eventTime,
-                decoded.taskId, content?.taskType, content?.status, content?.projectName, content?.datasetName,
-                decoded.state.rawValue, decoded.decodeError, decoded.contentText, String?.none,
-                evidenceText(record.evidence), record.request.method, record.request.target,
-                headersText(record.request.headers), Data(record.request.body), taskId,
-            ])
+                """
+        ).execute(arguments: [
+            record.receivedAt.millisecondsSince1970, record.channel.rawValue, record.evidence.format,
+            record.mnsMessageId, source, decoded.messageId, decoded.type, decoded.subject, decoded.eventTime,
+            decoded.taskId, content?.taskType, content?.status, content?.projectName, content?.datasetName,
+            decoded.state.rawValue, decoded.decodeError, decoded.contentText, String?.none,
+            evidenceText(record.evidence), record.request.method, record.request.target,
+            headersText(record.request.headers), Data(record.request.body), taskId,
+        ])
         let eventId = db.lastInsertedRowID
         if let taskId {
             try apply(eventId: eventId, receivedAt: record.receivedAt, content: content, to: taskId, db)
         }
         try createDeliveries(
-            eventId: eventId, taskId: taskId, decoded: decoded, at: record.receivedAt, submissionWait: submissionWait, db)
+            eventId: eventId, taskId: taskId, decoded: decoded, at: record.receivedAt, submissionWait: submissionWait,
+            db)
         return .stored(eventId: eventId)
     }
 
     private static func insert(_ record: RejectionRecord, _ db: Database) throws -> IngestWriteResult {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO rejection (receivedAt, channel, httpStatus, reason, message, requestMethod,
                     requestTarget, requestHeaders, requestBody, bodySize)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                record.receivedAt.millisecondsSince1970, record.channel.rawValue, record.httpStatus, record.reason,
-                record.message, record.request.method, record.request.target, headersText(record.request.headers),
-                Data(record.request.body), record.bodySize,
-            ])
+                """
+        ).execute(arguments: [
+            record.receivedAt.millisecondsSince1970, record.channel.rawValue, record.httpStatus, record.reason,
+            record.message, record.request.method, record.request.target, headersText(record.request.headers),
+            Data(record.request.body), record.bodySize,
+        ])
         return .recorded
     }
 }

@@ -17,7 +17,9 @@ extension SQLiteStore {
     /// Replaces an event's parsed form after re-decoding its stored raw request, joins it to its task
     /// if it was not, and (with `fanOut`) creates its deliveries through the ingest path. The raw
     /// request and the verification evidence are untouched. Returns the deliveries created.
-    public func updateDecoded(eventId: Int64, decoded: DecodedNotification, fanOut: Bool, at now: Date) async throws -> Int {
+    public func updateDecoded(eventId: Int64, decoded: DecodedNotification, fanOut: Bool, at now: Date) async throws
+        -> Int
+    {
         try await writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM event WHERE id = ?", arguments: [eventId]) else {
                 throw ReplayError.notFound("no event \(eventId)")
@@ -62,7 +64,9 @@ extension SQLiteStore {
     /// INTO` on a separate read-only connection, so writers are never blocked (WAL readers do not
     /// block writers). Refuses to overwrite an existing file.
     public func backup(to path: String) async throws -> Int64 {
-        guard let source = self.path else { throw ReplayError(description: "an in-memory database cannot be backed up") }
+        guard let source = self.path else {
+            throw ReplayError(description: "an in-memory database cannot be backed up")
+        }
         guard !FileManager.default.fileExists(atPath: path) else {
             throw ReplayError(description: "\(path) already exists; choose a new file")
         }
@@ -168,12 +172,14 @@ extension SQLiteStore {
                     .init(
                         name: row["name"], enabled: row["enabled"], pending: entry.pending, dead: entry.dead,
                         paused: entry.paused,
-                        oldestPendingAgeSeconds: entry.oldest.map { max(0, Int(now.millisecondsSince1970 - $0) / 1000) }))
+                        oldestPendingAgeSeconds: entry.oldest.map { max(0, Int(now.millisecondsSince1970 - $0) / 1000) }
+                    ))
             }
             let rejection = try Row.fetchOne(
                 db, sql: "SELECT reason, receivedAt FROM rejection ORDER BY id DESC LIMIT 1")
             return StatusSummary(
-                databaseBytes: pageCount * pageSize, events: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0,
+                databaseBytes: pageCount * pageSize,
+                events: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0,
                 tasks: tasks, hooks: hooks, lastRejectionReason: rejection?["reason"],
                 lastRejectionAt: (rejection?["receivedAt"] as Int64?).map(Date.init(millisecondsSince1970:)),
                 runningReplays: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM replay WHERE state = 'running'") ?? 0)

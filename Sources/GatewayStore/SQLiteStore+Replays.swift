@@ -51,17 +51,25 @@ extension SQLiteStore {
         }
         if let status = filter.deliveryStatus {
             if let hookId {
-                add("EXISTS (SELECT 1 FROM delivery WHERE delivery.eventId = event.id AND status = ? AND hookId = ?)", [status.rawValue, hookId])
+                add(
+                    "EXISTS (SELECT 1 FROM delivery WHERE delivery.eventId = event.id AND status = ? AND hookId = ?)",
+                    [status.rawValue, hookId])
             } else {
-                add("EXISTS (SELECT 1 FROM delivery WHERE delivery.eventId = event.id AND status = ?)", [status.rawValue])
+                add(
+                    "EXISTS (SELECT 1 FROM delivery WHERE delivery.eventId = event.id AND status = ?)",
+                    [status.rawValue])
             }
         }
         _ = arguments.append(contentsOf: [limit])
-        return ("SELECT event.* FROM event WHERE \(clauses.joined(separator: " AND ")) ORDER BY event.id LIMIT ?", arguments)
+        return (
+            "SELECT event.* FROM event WHERE \(clauses.joined(separator: " AND ")) ORDER BY event.id LIMIT ?", arguments
+        )
     }
 
     /// How many events a filter matches, and the first few (a dry run: nothing changes).
-    public func previewReplay(_ filter: ReplayFilter, sample: Int = 10) async throws -> (count: Int, sample: [StoredEvent]) {
+    public func previewReplay(_ filter: ReplayFilter, sample: Int = 10) async throws -> (
+        count: Int, sample: [StoredEvent]
+    ) {
         try await writer.read { db in
             let hookId = try filter.hook.map { try Self.hook(named: $0, db).id }
             let (sql, arguments) = Self.matchQuery(filter, hookId: hookId, after: 0, limit: Int(Int32.max))
@@ -109,7 +117,8 @@ extension SQLiteStore {
                             db, sql: "SELECT DISTINCT hookId FROM delivery WHERE eventId = ? AND status = ?",
                             arguments: [event.id, status.rawValue]))
                 }
-                enqueued += try Self.enqueue(event, hookIds: hooks, ignoreFilter: hooks != nil, replayId: id, at: now, db)
+                enqueued += try Self.enqueue(
+                    event, hookIds: hooks, ignoreFilter: hooks != nil, replayId: id, at: now, db)
             }
             let done = events.count < batch
             try db.execute(
@@ -132,7 +141,8 @@ extension SQLiteStore {
         try await writer.write { db in
             _ = try Self.replay(id: id, db)
             try db.execute(
-                sql: "UPDATE replay SET state = 'cancelled', finishedAt = ?, updatedAt = ? WHERE id = ? AND state = 'running'",
+                sql:
+                    "UPDATE replay SET state = 'cancelled', finishedAt = ?, updatedAt = ? WHERE id = ? AND state = 'running'",
                 arguments: [now.millisecondsSince1970, now.millisecondsSince1970, id])
             return try Self.replay(id: id, db)
         }
@@ -147,7 +157,8 @@ extension SQLiteStore {
     public func replays(limit: Int, before: Int64?) async throws -> Page<Replay> {
         try await writer.read { db in
             let ids = try Int64.fetchAll(
-                db, sql: "SELECT id FROM replay WHERE id < ? ORDER BY id DESC LIMIT ?", arguments: [before ?? Int64.max, limit + 1])
+                db, sql: "SELECT id FROM replay WHERE id < ? ORDER BY id DESC LIMIT ?",
+                arguments: [before ?? Int64.max, limit + 1])
             let items = try ids.prefix(limit).map { try Self.replay(id: $0, db) }
             return Page(items: items, nextCursor: ids.count > limit ? items.last?.id : nil)
         }
@@ -156,7 +167,9 @@ extension SQLiteStore {
     /// The ids of replays still running (resumed after a restart).
     public func runningReplays() async throws -> [Replay] {
         try await writer.read { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM replay WHERE state = 'running' ORDER BY id").map { try Self.replay(id: $0, db) }
+            try Int64.fetchAll(db, sql: "SELECT id FROM replay WHERE state = 'running' ORDER BY id").map {
+                try Self.replay(id: $0, db)
+            }
         }
     }
 
@@ -164,7 +177,8 @@ extension SQLiteStore {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM replay WHERE id = ?", arguments: [id]) else {
             throw ReplayError.notFound("no replay \(id)")
         }
-        var delivered = 0, failed = 0
+        var delivered = 0
+        var failed = 0
         for count in try Row.fetchAll(
             db, sql: "SELECT status, COUNT(*) AS n FROM delivery WHERE replayId = ? GROUP BY status", arguments: [id])
         {

@@ -14,7 +14,8 @@ extension SQLiteStore {
         let document = try jsonText(submission)
         return try await writer.write { db in
             if let existing = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"), arguments: [submission.taskId])
+                db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"),
+                arguments: [submission.taskId])
             {
                 guard existing == document else { throw SubmissionError.conflict(taskId: submission.taskId) }
                 return .unchanged
@@ -31,7 +32,8 @@ extension SQLiteStore {
         try db.execute(
             sql: "INSERT INTO submission (taskId, eventId, document, createdAt) VALUES (?, ?, ?, ?)",
             arguments: [taskId, nonEmpty(submission.eventId), document, nowMs])
-        let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT immStatus FROM task WHERE taskId = ?"), arguments: [taskId])
+        let existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT immStatus FROM task WHERE taskId = ?"), arguments: [taskId])
         let status = IMMStatus(reported: existing?["immStatus"])
         let state = TaskState.derive(hasSubmission: true, immStatus: status, deadlinePassed: deadline < nowMs)
         if existing == nil {
@@ -80,7 +82,8 @@ extension SQLiteStore {
                 try db.execute(
                     sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, orphan["id"]])
                 try db.execute(
-                    sql: "UPDATE delivery SET taskId = ?, nextAttemptAt = MIN(nextAttemptAt, ?) WHERE eventId = ? AND taskId IS NULL",
+                    sql:
+                        "UPDATE delivery SET taskId = ?, nextAttemptAt = MIN(nextAttemptAt, ?) WHERE eventId = ? AND taskId IS NULL",
                     arguments: [taskId, nowMs, orphan["id"]])
                 try apply(
                     eventId: orphan["id"], receivedAt: Date(millisecondsSince1970: orphan["receivedAt"]),
@@ -92,8 +95,10 @@ extension SQLiteStore {
     /// The submission recorded for `taskId`.
     public func submission(taskId: String) async throws -> Submission? {
         try await writer.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"), arguments: [taskId])
-                .map { try decodeJSON(Submission.self, $0) }
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"), arguments: [taskId]
+            )
+            .map { try decodeJSON(Submission.self, $0) }
         }
     }
 

@@ -7,7 +7,10 @@ extension SQLiteStore: TaskStore {
     /// One task with its labels.
     public func task(taskId: String) async throws -> TaskRecord? {
         try await writer.read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM task WHERE taskId = ?"), arguments: [taskId]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM task WHERE taskId = ?"), arguments: [taskId])
+            else {
                 return nil
             }
             return try Self.task(from: row, labels: Self.labels(taskId: taskId, db))
@@ -57,7 +60,8 @@ extension SQLiteStore: TaskStore {
             _ = arguments.append(contentsOf: [until.millisecondsSince1970])
         }
         _ = arguments.append(contentsOf: [limit + 1])
-        let sql = "SELECT task.* FROM task \(join) WHERE \(clauses.joined(separator: " AND ")) ORDER BY task.id DESC LIMIT ?"
+        let sql =
+            "SELECT task.* FROM task \(join) WHERE \(clauses.joined(separator: " AND ")) ORDER BY task.id DESC LIMIT ?"
         return (sql, arguments)
     }
 
@@ -98,7 +102,8 @@ extension SQLiteStore: TaskStore {
     public func events(taskId: String) async throws -> [StoredEvent] {
         try await writer.read { db in
             try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id"), arguments: [taskId]
+                db.cachedStatement(sql: "SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id"),
+                arguments: [taskId]
             ).map(Self.event(from:))
         }
     }
@@ -106,7 +111,10 @@ extension SQLiteStore: TaskStore {
     /// A task with its submission, faces, events and deliveries, in one read transaction.
     public func taskDetail(taskId: String) async throws -> TaskDetail? {
         try await writer.read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM task WHERE taskId = ?"), arguments: [taskId]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM task WHERE taskId = ?"), arguments: [taskId])
+            else {
                 return nil
             }
             let submission = try String.fetchOne(
@@ -116,13 +124,15 @@ extension SQLiteStore: TaskStore {
                 db.cachedStatement(sql: Self.facesOfTaskSQL), arguments: [taskId]
             ).map(Self.face(from:))
             let events = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id"), arguments: [taskId]
+                db.cachedStatement(sql: "SELECT * FROM event WHERE correlatedTaskId = ? ORDER BY id"),
+                arguments: [taskId]
             ).map(Self.event(from:))
             let deliveries = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT delivery.*, hook.name AS hookName FROM delivery JOIN hook ON hook.id = delivery.hookId
-                    WHERE delivery.taskId = ? ORDER BY delivery.id DESC LIMIT 500
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT delivery.*, hook.name AS hookName FROM delivery JOIN hook ON hook.id = delivery.hookId
+                        WHERE delivery.taskId = ? ORDER BY delivery.id DESC LIMIT 500
+                        """),
                 arguments: [taskId]
             ).map { try Self.delivery(from: $0, hookName: $0["hookName"]) }
             return TaskDetail(
@@ -133,7 +143,9 @@ extension SQLiteStore: TaskStore {
 
     static func labels(taskId: String, _ db: Database) throws -> [String: String] {
         var labels: [String: String] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM taskLabel WHERE taskId = ?"), arguments: [taskId]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT key, value FROM taskLabel WHERE taskId = ?"), arguments: [taskId])
+        {
             labels[row["key"]] = row["value"]
         }
         return labels
@@ -152,8 +164,10 @@ extension SQLiteStore: TaskStore {
     }
 
     static func face(from row: Row) -> TaskFace {
-        let left: Int? = row["boundaryLeft"], top: Int? = row["boundaryTop"]
-        let width: Int? = row["boundaryWidth"], height: Int? = row["boundaryHeight"]
+        let left: Int? = row["boundaryLeft"]
+        let top: Int? = row["boundaryTop"]
+        let width: Int? = row["boundaryWidth"]
+        let height: Int? = row["boundaryHeight"]
         let hasBoundary = left != nil || top != nil || width != nil || height != nil
         return TaskFace(
             id: row["id"], taskId: row["taskId"], sourceIndex: row["sourceIndex"], sourceURI: row["sourceURI"],

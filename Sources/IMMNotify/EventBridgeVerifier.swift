@@ -104,7 +104,8 @@ public struct EventBridgeVerifier: Sendable {
 
     /// Compares two secrets in time independent of where they differ.
     public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        let da = Array(SHA256.hash(data: a)), db = Array(SHA256.hash(data: b))
+        let da = Array(SHA256.hash(data: a))
+        let db = Array(SHA256.hash(data: b))
         var difference: UInt8 = 0
         for index in 0..<da.count { difference |= da[index] ^ db[index] }
         return difference == 0

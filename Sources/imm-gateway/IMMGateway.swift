@@ -7,7 +7,10 @@ struct IMMGateway: AsyncParsableCommand {
         commandName: "imm-gateway",
         abstract: "Receives, verifies and durably stores Alibaba Cloud IMM face-search notifications.",
         version: GatewayVersion.current,
-        subcommands: [Serve.self, Verify.self, Sample.self, Submit.self, Tasks.self, Events.self, Hooks.self, Replay.self, Replays.self, Backup.self, Migrate.self, Status.self, Bench.self],
+        subcommands: [
+            Serve.self, Verify.self, Sample.self, Submit.self, Tasks.self, Events.self, Hooks.self, Replay.self,
+            Replays.self, Backup.self, Migrate.self, Status.self, Bench.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 

@@ -36,7 +36,8 @@ struct DeliveryPayloadTests {
             } ?? .null
         let submissionValue = try submission.map { try JSONValue.parse(Array(JSONEncoder().encode($0))) } ?? .null
         let data: [String: JSONValue] = [
-            "task_id": string(event.correlatedTaskId ?? event.decoded.taskId), "event_id": string(event.decoded.messageId),
+            "task_id": string(event.correlatedTaskId ?? event.decoded.taskId),
+            "event_id": string(event.decoded.messageId),
             "request_id": string(content?.requestId), "project": string(content?.projectName),
             "dataset": string(content?.datasetName), "status": string(content?.status),
             "code": string(content?.code.flatMap { $0.isEmpty ? nil : $0 }),

@@ -12,7 +12,8 @@ struct DeliveryPolicyTests {
             secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         #expect(signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
         let two = WebhookSigner.signatureHeader(
-            id: "m", timestamp: 1, body: [], secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", WebhookSigner.generateSecret()])
+            id: "m", timestamp: 1, body: [],
+            secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", WebhookSigner.generateSecret()])
         #expect(two.split(separator: " ").count == 2)
         #expect(WebhookSigner.isValidSecret(WebhookSigner.generateSecret()))
         #expect(!WebhookSigner.isValidSecret("whsec_short"))
@@ -36,12 +37,15 @@ struct DeliveryPolicyTests {
         #expect(RetryPolicy.parseRetryAfter(nil, now: now) == nil)
     }
 
-    @Test("restricted destinations", arguments: [
-        ("127.0.0.1", "loopback"), ("::1", "loopback"), ("10.1.2.3", "private"), ("172.16.0.1", "private"),
-        ("192.168.1.1", "private"), ("169.254.169.254", "link-local"), ("100.64.0.1", "CGNAT"), ("224.0.0.1", "multicast"),
-        ("0.0.0.0", "reserved"), ("240.0.0.1", "reserved"), ("fe80::1", "link-local"), ("fd00::1", "private"),
-        ("::ffff:127.0.0.1", "loopback"), ("ff02::1", "multicast"),
-    ])
+    @Test(
+        "restricted destinations",
+        arguments: [
+            ("127.0.0.1", "loopback"), ("::1", "loopback"), ("10.1.2.3", "private"), ("172.16.0.1", "private"),
+            ("192.168.1.1", "private"), ("169.254.169.254", "link-local"), ("100.64.0.1", "CGNAT"),
+            ("224.0.0.1", "multicast"),
+            ("0.0.0.0", "reserved"), ("240.0.0.1", "reserved"), ("fe80::1", "link-local"), ("fd00::1", "private"),
+            ("::ffff:127.0.0.1", "loopback"), ("ff02::1", "multicast"),
+        ])
     func refused(address: String, kind: String) {
         let refusal = NetworkPolicy().refusal(for: address)
         #expect(refusal?.contains(kind) == true, "\(address): \(refusal ?? "allowed")")
@@ -64,21 +68,35 @@ struct DeliveryPolicyTests {
     func filters() {
         let all = HookFilter()
         #expect(all.matches(status: nil, project: nil, dataset: nil, taskType: nil, labels: [:]))
-        let filter = HookFilter(status: ["succeeded"], project: ["p"], labels: ["tenant": "acme"], taskTypes: ["FacesSearching"])
-        #expect(filter.matches(status: "Succeeded", project: "p", dataset: "d", taskType: "FacesSearching", labels: ["tenant": "acme"]))
-        #expect(!filter.matches(status: "Failed", project: "p", dataset: "d", taskType: "FacesSearching", labels: ["tenant": "acme"]))
-        #expect(!filter.matches(status: "Succeeded", project: "q", dataset: "d", taskType: "FacesSearching", labels: ["tenant": "acme"]))
-        #expect(!filter.matches(status: "Succeeded", project: "p", dataset: "d", taskType: "FacesSearching", labels: [:]))
-        #expect(!filter.matches(status: "Succeeded", project: "p", dataset: "d", taskType: "MediaConvert", labels: ["tenant": "acme"]))
+        let filter = HookFilter(
+            status: ["succeeded"], project: ["p"], labels: ["tenant": "acme"], taskTypes: ["FacesSearching"])
+        #expect(
+            filter.matches(
+                status: "Succeeded", project: "p", dataset: "d", taskType: "FacesSearching", labels: ["tenant": "acme"])
+        )
+        #expect(
+            !filter.matches(
+                status: "Failed", project: "p", dataset: "d", taskType: "FacesSearching", labels: ["tenant": "acme"]))
+        #expect(
+            !filter.matches(
+                status: "Succeeded", project: "q", dataset: "d", taskType: "FacesSearching", labels: ["tenant": "acme"])
+        )
+        #expect(
+            !filter.matches(status: "Succeeded", project: "p", dataset: "d", taskType: "FacesSearching", labels: [:]))
+        #expect(
+            !filter.matches(
+                status: "Succeeded", project: "p", dataset: "d", taskType: "MediaConvert", labels: ["tenant": "acme"]))
     }
 
-    @Test("hook validation names the field", arguments: [
-        (Hook(name: "bad name", url: "https://x.example"), "name"),
-        (Hook(name: "h", url: "ftp://x.example"), "url"),
-        (Hook(name: "h", url: "https://user:pw@x.example"), "url"),
-        (Hook(name: "h", url: "https://x.example", timeoutSeconds: 0), "timeout_seconds"),
-        (Hook(name: "h", url: "https://x.example", retrySchedule: []), "retry_schedule"),
-    ])
+    @Test(
+        "hook validation names the field",
+        arguments: [
+            (Hook(name: "bad name", url: "https://x.example"), "name"),
+            (Hook(name: "h", url: "ftp://x.example"), "url"),
+            (Hook(name: "h", url: "https://user:pw@x.example"), "url"),
+            (Hook(name: "h", url: "https://x.example", timeoutSeconds: 0), "timeout_seconds"),
+            (Hook(name: "h", url: "https://x.example", retrySchedule: []), "retry_schedule"),
+        ])
     func hookValidation(hook: Hook, field: String) {
         #expect(throws: HookError.self) { try hook.validate() }
         do { try hook.validate() } catch { #expect(error.field == field) }
@@ -94,7 +112,8 @@ struct AsymmetricSigningTests {
         #expect(publicKey.hasPrefix("whpk_"))
         let body = Array(#"{"a":1}"#.utf8)
         let header = WebhookSigner.signatureHeader(
-            id: "msg_1", timestamp: 1_700_000_000, body: body, secrets: [WebhookSigner.generateSecret()], ed25519Key: key)
+            id: "msg_1", timestamp: 1_700_000_000, body: body, secrets: [WebhookSigner.generateSecret()],
+            ed25519Key: key)
         let entry = try #require(header.split(separator: " ").first { $0.hasPrefix("v1a,") })
         let signature = try #require(Data(base64Encoded: String(entry.dropFirst(4))))
         let verifier = try Curve25519.Signing.PublicKey(

@@ -22,7 +22,9 @@ struct NotificationDecoderTests {
     @Test("other task kinds are generic, broken messages undecodable, never errors")
     func tolerant() throws {
         let other = try MNSPush.parse(
-            body: Array(#"{"id":"x1","source":"acs.imm","type":"imm:Task:MediaConvert","content":"{\"TaskId\":\"MC-1\",\"Status\":\"Succeeded\"}"}"#.utf8))
+            body: Array(
+                #"{"id":"x1","source":"acs.imm","type":"imm:Task:MediaConvert","content":"{\"TaskId\":\"MC-1\",\"Status\":\"Succeeded\"}"}"#
+                    .utf8))
         let generic = NotificationDecoder.decode(other)
         #expect(generic.state == .generic)
         #expect(generic.taskId == "MC-1")

@@ -15,12 +15,14 @@ struct AdminCLITests {
         _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
         try await gateway.running { _, admin in
             let client = AdminClient(server: "http://127.0.0.1:\(admin)/", token: "cli-token")
-            let submission = #"{"TaskId":"CreateFacesSearchingTask-0001","ProjectName":"photos-prod","labels":{"tenant":"acme"}}"#
+            let submission =
+                #"{"TaskId":"CreateFacesSearchingTask-0001","ProjectName":"photos-prod","labels":{"tenant":"acme"}}"#
             let (status, task) = try await client.post("/v1/submissions", json: Array(submission.utf8))
             #expect(status == 201)
             #expect(task["state"]?.stringValue == "succeeded")
 
-            let list = AdminRendering.taskList(try await client.get("/v1/tasks" + AdminClient.query([("label", "tenant=acme")])))
+            let list = AdminRendering.taskList(
+                try await client.get("/v1/tasks" + AdminClient.query([("label", "tenant=acme")])))
             #expect(list.contains("CreateFacesSearchingTask-0001"))
             #expect(list.contains("succeeded"))
             let shown = AdminRendering.task(try await client.get("/v1/tasks/CreateFacesSearchingTask-0001"))

@@ -25,12 +25,14 @@ struct AdminRouteTests {
             let (status, first) = try await client.getJSON("/v1/events?limit=3")
             #expect(status == .ok)
             let events = try #require(first["events"]?.arrayValue)
-            #expect(events.map { $0["task_id"]?.stringValue } == [
-                "CreateFacesSearchingTask-0004", "CreateFacesSearchingTask-0003", "CreateFacesSearchingTask-0002",
-            ])
+            #expect(
+                events.map { $0["task_id"]?.stringValue } == [
+                    "CreateFacesSearchingTask-0004", "CreateFacesSearchingTask-0003", "CreateFacesSearchingTask-0002",
+                ])
             let cursor = try #require(first["next_cursor"]?.stringValue)
             let (_, second) = try await client.getJSON("/v1/events?limit=3&cursor=\(cursor)")
-            #expect(second["events"]?.arrayValue?.map { $0["task_id"]?.stringValue } == ["CreateFacesSearchingTask-0001"])
+            #expect(
+                second["events"]?.arrayValue?.map { $0["task_id"]?.stringValue } == ["CreateFacesSearchingTask-0001"])
             #expect(second["next_cursor"] == .null || second["next_cursor"] == nil)
 
             let id = try #require(events.last?["id"]?.intValue)
@@ -43,7 +45,9 @@ struct AdminRouteTests {
             let faces = try #require(detail["task"]?["results"]?.arrayValue?.first?["faces"]?.arrayValue)
             #expect(faces.count == 5)
             #expect(faces.first?["similarity"]?.doubleValue == 0.99)
-            #expect(faces.first?["boundary"]?["Width"]?.intValue == 120 || faces.first?["boundary"]?["width"]?.intValue == 120)
+            #expect(
+                faces.first?["boundary"]?["Width"]?.intValue == 120
+                    || faces.first?["boundary"]?["width"]?.intValue == 120)
         }
     }
 
@@ -87,7 +91,8 @@ struct AdminRouteTests {
                 #expect(denied.errorCode == "unauthorized")
                 let wrong = try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer nope"])
                 #expect(wrong.status == .unauthorized, "\(uri)")
-                let allowed = try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer s3cret"])
+                let allowed = try await client.execute(
+                    uri: uri, method: .get, headers: [.authorization: "Bearer s3cret"])
                 #expect(allowed.status == .ok, "\(uri)")
             }
             let health = try await client.execute(uri: "/healthz", method: .get)
@@ -113,11 +118,13 @@ struct MetricsTests {
         var config = try TestGateway.config()
         config.admin.token = "t"
         config.hooks = [HookSpec(name: "h", url: "https://h.example", secrets: [DeliveryTests.secret])]
-        let gateway = try await TestGateway.make(config, overrides: .init(metricsRegistry: PrometheusCollectorRegistry()))
+        let gateway = try await TestGateway.make(
+            config, overrides: .init(metricsRegistry: PrometheusCollectorRegistry()))
         _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
         try await gateway.adminApplication.test(.router) { client in
             #expect(try await client.execute(uri: "/metrics", method: .get).status == .unauthorized)
-            let response = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer t"])
+            let response = try await client.execute(
+                uri: "/metrics", method: .get, headers: [.authorization: "Bearer t"])
             #expect(response.status == .ok)
             let text = String(buffer: response.body)
             #expect(text.contains(#"imm_gateway_deliveries_pending{hook="h"} 1"#), "\(text)")

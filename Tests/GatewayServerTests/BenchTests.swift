@@ -168,7 +168,8 @@ struct BenchTests {
         #expect(ratio.contains("x (target >= 0.90x): ingest ") && ratio.contains("raw throughput"), "\(ratio)")
         let value = Double(ratio.dropFirst("prefilled vs empty: ".count).prefix { $0 != "x" })
         #expect(value.map { $0 > 0 && $0.isFinite } == true, "\(ratio)")
-        #expect(lines.contains { $0.hasPrefix("gateway CPU per push (us): ") && $0.contains("prefilled vs") }, "\(report)")
+        #expect(
+            lines.contains { $0.hasPrefix("gateway CPU per push (us): ") && $0.contains("prefilled vs") }, "\(report)")
     }
 
     @Test("a self-started run with the sink hook: end to end, the drained backlog and CPU per request")
@@ -181,7 +182,9 @@ struct BenchTests {
         #expect(report.contains("end to end: 100 of 100 deliveries"), "\(report)")
         #expect(report.contains("fan-out alone: a backlog of 50 deliveries drained"), "\(report)")
         #expect(
-            report.split(separator: "\n").contains { $0.hasPrefix("CPU per delivery, fan-out alone (us, gateway + loader's sink): ") },
+            report.split(separator: "\n").contains {
+                $0.hasPrefix("CPU per delivery, fan-out alone (us, gateway + loader's sink): ")
+            },
             "\(report)")
         let cpu = try #require(report.split(separator: "\n").first { $0.hasPrefix("CPU per request") })
         // The gateway's ingest work is measurable even at 100 requests (the clock ticks every 10 ms;

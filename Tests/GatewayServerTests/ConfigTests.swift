@@ -63,7 +63,9 @@ struct ConfigTests {
             """)
         let config = try GatewayConfig.load(
             file: path,
-            environment: ["IMM_GATEWAY_INGEST_PORT": "9100", "IMM_GATEWAY_EVENTBRIDGE_TOKEN": "from-env", "PATH": "/bin"],
+            environment: [
+                "IMM_GATEWAY_INGEST_PORT": "9100", "IMM_GATEWAY_EVENTBRIDGE_TOKEN": "from-env", "PATH": "/bin",
+            ],
             overrides: ["ingest.port": "9200"])
         #expect(config.database == "/tmp/a.sqlite")
         #expect(config.ingest.listener.port == 9200)
@@ -76,19 +78,23 @@ struct ConfigTests {
         #expect(config.mns.pinnedCertificates.first?.file.hasPrefix("/") == true)
     }
 
-    @Test("mistakes are errors that name the key", arguments: [
-        ("ingest: { prot: 1 }", "ingest.prot"),
-        ("ingest: { port: eighty }", "ingest.port"),
-        ("durability: sometimes", "durability"),
-        ("admin: { host: 0.0.0.0 }", "admin.token"),
-        ("ingest: { mns_path: notifications }", "ingest.mns_path"),
-        ("mns: { fetch_certificates: maybe }", "mns.fetch_certificates"),
-        ("ingest: { header_timeout_seconds: 0 }", "ingest.header_timeout_seconds"),
-        ("ingest: { body_timeout_seconds: forever }", "ingest.body_timeout_seconds"),
-    ])
+    @Test(
+        "mistakes are errors that name the key",
+        arguments: [
+            ("ingest: { prot: 1 }", "ingest.prot"),
+            ("ingest: { port: eighty }", "ingest.port"),
+            ("durability: sometimes", "durability"),
+            ("admin: { host: 0.0.0.0 }", "admin.token"),
+            ("ingest: { mns_path: notifications }", "ingest.mns_path"),
+            ("mns: { fetch_certificates: maybe }", "mns.fetch_certificates"),
+            ("ingest: { header_timeout_seconds: 0 }", "ingest.header_timeout_seconds"),
+            ("ingest: { body_timeout_seconds: forever }", "ingest.body_timeout_seconds"),
+        ])
     func mistakes(yaml: String, key: String) throws {
         let path = try write(yaml)
-        let error = try #require(throws: ConfigurationError.self) { try GatewayConfig.load(file: path, environment: [:]) }
+        let error = try #require(throws: ConfigurationError.self) {
+            try GatewayConfig.load(file: path, environment: [:])
+        }
         #expect(error.description.contains(key), "\(error.description)")
     }
 

@@ -20,7 +20,8 @@ struct CrashSafetyTests {
         "every push that got a 2xx is stored after kill -9, and every stored event is delivered at least once",
         .timeLimit(.minutes(3)))
     func killUnderLoad() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the imm-gateway product first")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.executable), "build the imm-gateway product first")
         let receiver = RecordingReceiver()
         try await receiver.serve {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("imm-crash-\(UUID())")
@@ -33,7 +34,8 @@ struct CrashSafetyTests {
             let acked = Shared<Set<String>>([])
             do {
                 for round in 0..<4 {
-                    let (process, ingest, admin) = try await start(database: database, certificate: certificate.path, sink: receiver.url, client: client)
+                    let (process, ingest, admin) = try await start(
+                        database: database, certificate: certificate.path, sink: receiver.url, client: client)
                     if round == 3 {
                         // The last process runs to completion: everything stored must go out.
                         let deadline = ContinuousClock.now + .seconds(60)
@@ -52,13 +54,19 @@ struct CrashSafetyTests {
                             for worker in 0..<8 {
                                 group.addTask {
                                     for index in 0..<1000 {
-                                        let messageId = String(format: "R%dW%dI%d", round, worker, index).padding(toLength: 32, withPad: "0", startingAt: 0)
-                                        guard let push = try? MNSPushBuilder(
-                                            format: .xml, taskId: "T-\(round)-\(worker)-\(index)", date: Date(), signingKey: key,
-                                            messageId: messageId
-                                        ).build() else { return }
-                                        guard let response = try? await client.execute(
-                                            LoadGenerator.request(push, base: "http://127.0.0.1:\(ingest)"), timeout: .seconds(5))
+                                        let messageId = String(format: "R%dW%dI%d", round, worker, index).padding(
+                                            toLength: 32, withPad: "0", startingAt: 0)
+                                        guard
+                                            let push = try? MNSPushBuilder(
+                                                format: .xml, taskId: "T-\(round)-\(worker)-\(index)", date: Date(),
+                                                signingKey: key,
+                                                messageId: messageId
+                                            ).build()
+                                        else { return }
+                                        guard
+                                            let response = try? await client.execute(
+                                                LoadGenerator.request(push, base: "http://127.0.0.1:\(ingest)"),
+                                                timeout: .seconds(5))
                                         else { return }
                                         if response.status.code == 204 { acked.withLock { _ = $0.insert(messageId) } }
                                         sent.withLock { $0 += 1 }
@@ -91,7 +99,8 @@ struct CrashSafetyTests {
     private func start(database: String, certificate: String, sink: String, client: HTTPClient) async throws
         -> (Process, Int, Int)
     {
-        let ingest = try BenchRunner.freePort(), admin = try BenchRunner.freePort()
+        let ingest = try BenchRunner.freePort()
+        let admin = try BenchRunner.freePort()
         let config = """
             database: \(database)
             log_level: critical
@@ -103,7 +112,9 @@ struct CrashSafetyTests {
             delivery: { allow_private_networks: true }
             hooks: [{ name: sink, url: "\(sink)", secrets: ["\(DeliveryTests.secret)"], timeout_seconds: 2 }]
             """
-        let path = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("gw-\(ingest).yaml").path
+        let path = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent(
+            "gw-\(ingest).yaml"
+        ).path
         try config.write(toFile: path, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
@@ -117,7 +128,9 @@ struct CrashSafetyTests {
 
     /// Whether the receiver got a delivery for every stored event (webhook ids are per event and hook).
     private func allDelivered(database: String, receiver: RecordingReceiver) async throws -> Bool {
-        let events = try await DatabaseQueue(path: database).read { db in try Int64.fetchAll(db, sql: "SELECT id FROM event") }
+        let events = try await DatabaseQueue(path: database).read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM event")
+        }
         let received = Set(receiver.received.compactMap { $0.headers["webhook-id"] })
         return !events.isEmpty && events.allSatisfy { received.contains("msg_\($0)_1") }
     }

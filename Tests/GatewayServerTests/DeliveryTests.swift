@@ -28,7 +28,9 @@ struct DeliveryTests {
             let key = Data(base64Encoded: String(secret.dropFirst("whsec_".count)))
         else { return false }
         let signed = Data("\(id).\(timestamp).".utf8) + Data(received.body)
-        let expected = "v1," + Data(HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: key))).base64EncodedString()
+        let expected =
+            "v1,"
+            + Data(HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: key))).base64EncodedString()
         return header.split(separator: " ").contains { $0 == expected }
     }
 
@@ -55,7 +57,9 @@ struct DeliveryTests {
             #expect(body["data"]?["task_id"]?.stringValue == "CreateFacesSearchingTask-0001")
             #expect(body["data"]?["event_id"]?.stringValue == "0ED-fixture0001")
             #expect(body["data"]?["results"]?.arrayValue?.first?["faces"]?.arrayValue?.count == 5)
-            #expect(body["data"]?["results"]?.arrayValue?.first?["faces"]?.arrayValue?.first?["boundary"]?["width"]?.intValue == 120)
+            #expect(
+                body["data"]?["results"]?.arrayValue?.first?["faces"]?.arrayValue?.first?["boundary"]?["width"]?
+                    .intValue == 120)
             let delivery = try #require(try await deliveries(gateway).first)
             #expect(delivery.status == .delivered)
             let (_, attempts) = try #require(try await gateway.store.delivery(id: delivery.id))
@@ -117,7 +121,8 @@ struct DeliveryTests {
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-json"))
             #expect(try await deliveries(gateway).map(\.status) == [.paused, .paused])
             #expect(try await gateway.dispatcher.runOnce() == 0)
-            _ = try await gateway.store.setHookEnabled(named: "gone", enabled: true, reason: nil, at: Fixtures.fixtureDate)
+            _ = try await gateway.store.setHookEnabled(
+                named: "gone", enabled: true, reason: nil, at: Fixtures.fixtureDate)
             #expect(try await gateway.dispatcher.runOnce() == 2)
             #expect(try await deliveries(gateway).map(\.status) == [.delivered, .delivered])
         }
@@ -145,7 +150,8 @@ struct DeliveryTests {
         receiver.script([], fallback: .init(status: .internalServerError))
         let clock = ManualClock(Fixtures.fixtureDate)
         try await receiver.serve {
-            let gateway = try await gateway(hooks: [receiver.hook("broken") { $0.retrySchedule = [1, 1] }], clock: clock)
+            let gateway = try await gateway(
+                hooks: [receiver.hook("broken") { $0.retrySchedule = [1, 1] }], clock: clock)
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
             for _ in 0..<3 {
                 try await gateway.dispatcher.runOnce()
@@ -154,7 +160,9 @@ struct DeliveryTests {
             let delivery = try #require(try await deliveries(gateway).first)
             #expect(delivery.status == .dead)
             #expect(delivery.attempts == 3)
-            #expect(try await gateway.store.deliveries(filter: .init(status: .dead), limit: 10, before: nil).items.count == 1)
+            #expect(
+                try await gateway.store.deliveries(filter: .init(status: .dead), limit: 10, before: nil).items.count
+                    == 1)
             #expect(try await gateway.dispatcher.runOnce() == 0)
         }
     }
@@ -164,8 +172,10 @@ struct DeliveryTests {
         let receiver = RecordingReceiver()
         let key = try RSASigningKey(pem: try Fixtures.testKeyPEM())
         @Sendable func push(_ status: String) throws -> CapturedRequest {
-            try MNSPushBuilder(format: .xml, taskId: "T-order", status: status, date: Fixtures.fixtureDate, signingKey: key)
-                .build()
+            try MNSPushBuilder(
+                format: .xml, taskId: "T-order", status: status, date: Fixtures.fixtureDate, signingKey: key
+            )
+            .build()
         }
         try await receiver.serve {
             let gateway = try await gateway(hooks: [receiver.hook("ordered")])
@@ -315,7 +325,9 @@ struct HookHealthTests {
             let hook = try #require(try await gateway.store.hook(named: "failing"))
             #expect(!hook.enabled)
             #expect(hook.disabledReason?.contains("no successful delivery since") == true)
-            #expect(try await gateway.store.deliveries(filter: .init(), limit: 10, before: nil).items.first?.status == .paused)
+            #expect(
+                try await gateway.store.deliveries(filter: .init(), limit: 10, before: nil).items.first?.status
+                    == .paused)
         }
     }
 

@@ -35,7 +35,9 @@ struct EndToEndTests {
     func pushRestartAndReadBack() async throws {
         var config = try TestGateway.config(pin: false)
         config.mns.fetchCertificates = true
-        let fetcher = CountingCertificateFetcher(served: [Fixtures.testCertificateURL: try Fixtures.testCertificatePEM()])
+        let fetcher = CountingCertificateFetcher(served: [
+            Fixtures.testCertificateURL: try Fixtures.testCertificatePEM()
+        ])
         let first = try await TestGateway.make(config, overrides: .init(certificateFetcher: fetcher))
         try await first.running { ingest, admin in
             let (status, _) = try await post(try Fixtures.request("succeeded-xml"), port: ingest)
@@ -58,9 +60,10 @@ struct EndToEndTests {
             let (status, _) = try await post(try Fixtures.request("succeeded-json"), port: ingest)
             #expect(status == 204)
             let events = try await get("/v1/events", port: admin)
-            #expect(events["events"]?.arrayValue?.map { $0["task_id"]?.stringValue } == [
-                "CreateFacesSearchingTask-0002", "CreateFacesSearchingTask-0001",
-            ])
+            #expect(
+                events["events"]?.arrayValue?.map { $0["task_id"]?.stringValue } == [
+                    "CreateFacesSearchingTask-0002", "CreateFacesSearchingTask-0001",
+                ])
             #expect(events["events"]?.arrayValue?.last?["duplicate_count"]?.intValue == 1)
         }
         #expect(offline.requestedURLs.isEmpty)

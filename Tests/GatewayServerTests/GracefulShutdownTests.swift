@@ -32,7 +32,9 @@ struct GracefulShutdownTests {
                 // send ends, two seconds from now, while the ingest listener is still draining.
                 _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-json"))
                 let upload = try await RawConnection.open(port: ingest)
-                #expect(await upload.send("POST /notifications HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n<"))
+                #expect(
+                    await upload.send("POST /notifications HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n<")
+                )
                 try await Task.sleep(for: .milliseconds(200))
                 let began = ContinuousClock.now
                 await group.triggerGracefulShutdown()

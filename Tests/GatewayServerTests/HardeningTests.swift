@@ -21,7 +21,8 @@ struct HardeningTests {
         let gateway = try await TestGateway.make(config)
         try await gateway.ingestApplication.test(.live) { client in
             let big = try? await client.execute(
-                uri: "/notifications", method: .post, headers: [HTTPField.Name("x-big")!: String(repeating: "a", count: 8192)])
+                uri: "/notifications", method: .post,
+                headers: [HTTPField.Name("x-big")!: String(repeating: "a", count: 8192)])
             #expect(big == nil || big?.status == .requestHeaderFieldsTooLarge || big?.status == .badRequest)
             var many = HTTPFields()
             for index in 0..<40 { many.append(HTTPField(name: HTTPField.Name("x-h\(index)")!, value: "v")) }

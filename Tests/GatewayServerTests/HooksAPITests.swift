@@ -15,8 +15,10 @@ struct HooksAPITests {
     func lifecycle() async throws {
         let gateway = try await TestGateway.make()
         try await gateway.adminApplication.test(.router) { client in
-            let (created, body) = try await client.send(.post, "/v1/hooks",
-                #"{"name":"photos","url":"https://photos.example.com/imm","filter":{"status":["succeeded"]},"headers":{"Authorization":"Bearer x"}}"#)
+            let (created, body) = try await client.send(
+                .post, "/v1/hooks",
+                #"{"name":"photos","url":"https://photos.example.com/imm","filter":{"status":["succeeded"]},"headers":{"Authorization":"Bearer x"}}"#
+            )
             #expect(created == .created)
             let secret = try #require(body["secrets"]?.arrayValue?.first?.stringValue)
             #expect(WebhookSigner.isValidSecret(secret))
@@ -27,13 +29,21 @@ struct HooksAPITests {
             let (_, shown) = try await client.send(.get, "/v1/hooks/photos")
             #expect(!shown.jsonText().contains(secret))
             #expect(shown["active_secrets"]?.intValue == 1)
-            #expect(try await client.send(.post, "/v1/hooks", #"{"name":"photos","url":"https://x.example"}"#).0 == .conflict)
+            #expect(
+                try await client.send(.post, "/v1/hooks", #"{"name":"photos","url":"https://x.example"}"#).0
+                    == .conflict)
 
-            let (patched, patchBody) = try await client.send(.patch, "/v1/hooks/photos", #"{"timeout_seconds":5,"max_in_flight":2}"#)
+            let (patched, patchBody) = try await client.send(
+                .patch, "/v1/hooks/photos", #"{"timeout_seconds":5,"max_in_flight":2}"#)
             #expect(patched == .ok)
             #expect(patchBody["timeout_seconds"]?.intValue == 5)
-            #expect(try await client.send(.patch, "/v1/hooks/photos", #"{"secrets":["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]}"#).0 == .badRequest)
-            #expect(try await client.send(.patch, "/v1/hooks/photos", #"{"timeout_seconds":0}"#).1["error"]?["field"]?.stringValue == "timeout_seconds")
+            #expect(
+                try await client.send(
+                    .patch, "/v1/hooks/photos", #"{"secrets":["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]}"#
+                ).0 == .badRequest)
+            #expect(
+                try await client.send(.patch, "/v1/hooks/photos", #"{"timeout_seconds":0}"#).1["error"]?["field"]?
+                    .stringValue == "timeout_seconds")
 
             #expect(try await client.send(.post, "/v1/hooks/photos/disable").1["enabled"] == .bool(false))
             #expect(try await client.send(.post, "/v1/hooks/photos/enable").1["enabled"] == .bool(true))
@@ -46,17 +56,24 @@ struct HooksAPITests {
 
             #expect(try await client.send(.delete, "/v1/hooks/photos").0 == .noContent)
             #expect(try await client.send(.get, "/v1/hooks/photos").0 == .notFound)
-            #expect(try await client.send(.post, "/v1/hooks", #"{"name":"x","url":"https://x.example","colour":"red"}"#).1["error"]?["field"]?.stringValue == "colour")
+            #expect(
+                try await client.send(.post, "/v1/hooks", #"{"name":"x","url":"https://x.example","colour":"red"}"#).1[
+                    "error"]?["field"]?.stringValue == "colour")
         }
         // After a rotation, both secrets sign for 24 h, then only the new one.
         let hook = try await gateway.store.createHook(
             Hook(name: "rot", url: "https://x.example"), secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
             at: Fixtures.fixtureDate)
         _ = try await gateway.store.rotateSecret(
-            named: "rot", newSecret: WebhookSigner.generateSecret(), oldExpireAt: Fixtures.fixtureDate.addingTimeInterval(86_400),
+            named: "rot", newSecret: WebhookSigner.generateSecret(),
+            oldExpireAt: Fixtures.fixtureDate.addingTimeInterval(86_400),
             at: Fixtures.fixtureDate)
-        #expect(try await gateway.store.secrets(hookId: hook.id, at: Fixtures.fixtureDate.addingTimeInterval(3600)).count == 2)
-        #expect(try await gateway.store.secrets(hookId: hook.id, at: Fixtures.fixtureDate.addingTimeInterval(90_000)).count == 1)
+        #expect(
+            try await gateway.store.secrets(hookId: hook.id, at: Fixtures.fixtureDate.addingTimeInterval(3600)).count
+                == 2)
+        #expect(
+            try await gateway.store.secrets(hookId: hook.id, at: Fixtures.fixtureDate.addingTimeInterval(90_000)).count
+                == 1)
     }
 
     @Test("POST /v1/hooks/{name}/test sends a signed test event and shows the attempt")
@@ -80,7 +97,10 @@ struct HooksAPITests {
     @Test("hooks declared in the config file are created at start and kept in step with it")
     func configuredHooks() async throws {
         var config = try TestGateway.config()
-        config.hooks = [HookSpec(name: "cfg", url: "https://cfg.example.com/hook", secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])]
+        config.hooks = [
+            HookSpec(
+                name: "cfg", url: "https://cfg.example.com/hook", secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])
+        ]
         let first = try await TestGateway.make(config)
         let created = try #require(try await first.store.hook(named: "cfg"))
         #expect(created.origin == "config")
@@ -97,10 +117,12 @@ struct HooksAPITests {
     func deliveriesAPI() async throws {
         let gateway = try await TestGateway.make()
         _ = try await gateway.store.createHook(
-            Hook(name: "h", url: "https://h.example"), secrets: [WebhookSigner.generateSecret()], at: Fixtures.fixtureDate)
+            Hook(name: "h", url: "https://h.example"), secrets: [WebhookSigner.generateSecret()],
+            at: Fixtures.fixtureDate)
         _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
         try await gateway.adminApplication.test(.router) { client in
-            let (_, all) = try await client.send(.get, "/v1/deliveries?hook=h&status=pending&task=CreateFacesSearchingTask-0001")
+            let (_, all) = try await client.send(
+                .get, "/v1/deliveries?hook=h&status=pending&task=CreateFacesSearchingTask-0001")
             let item = try #require(all["deliveries"]?.arrayValue?.first)
             #expect(item["webhook_id"]?.stringValue == "msg_1_1")
             let (_, detail) = try await client.send(.get, "/v1/deliveries/\(item["id"]?.intValue ?? 0)")

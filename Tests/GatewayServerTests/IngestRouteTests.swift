@@ -10,12 +10,14 @@ import Testing
 
 @Suite("MNS ingest over HTTP")
 struct IngestRouteTests {
-    @Test("every valid fixture is acknowledged with 204 and stored with its raw bytes", arguments: [
-        ("succeeded-xml", "CreateFacesSearchingTask-0001", "xml"),
-        ("succeeded-json", "CreateFacesSearchingTask-0002", "json"),
-        ("succeeded-simplified", "CreateFacesSearchingTask-0003", "simplified"),
-        ("failed-xml", "CreateFacesSearchingTask-0004", "xml"),
-    ])
+    @Test(
+        "every valid fixture is acknowledged with 204 and stored with its raw bytes",
+        arguments: [
+            ("succeeded-xml", "CreateFacesSearchingTask-0001", "xml"),
+            ("succeeded-json", "CreateFacesSearchingTask-0002", "json"),
+            ("succeeded-simplified", "CreateFacesSearchingTask-0003", "simplified"),
+            ("failed-xml", "CreateFacesSearchingTask-0004", "xml"),
+        ])
     func acceptsValidFixture(name: String, taskId: String, format: String) async throws {
         let gateway = try await TestGateway.make()
         let fixture = try Fixtures.request(name)
@@ -37,12 +39,14 @@ struct IngestRouteTests {
         #expect(event.decoded.state == .decoded)
     }
 
-    @Test("forged and tampered pushes are refused with 403 and recorded", arguments: [
-        ("tampered-body", "content_md5_mismatch"),
-        ("tampered-header", "bad_signature"),
-        ("tampered-signature", "bad_signature"),
-        ("foreign-cert-host", "certificate_url_not_allowed"),
-    ])
+    @Test(
+        "forged and tampered pushes are refused with 403 and recorded",
+        arguments: [
+            ("tampered-body", "content_md5_mismatch"),
+            ("tampered-header", "bad_signature"),
+            ("tampered-signature", "bad_signature"),
+            ("foreign-cert-host", "certificate_url_not_allowed"),
+        ])
     func refusesForgery(name: String, code: String) async throws {
         let fetcher = CountingCertificateFetcher()
         var config = try TestGateway.config()
@@ -105,7 +109,8 @@ struct IngestRouteTests {
     @Test("an authentic push with an unreadable wrapper is 400 and kept whole")
     func unparsableWrapper() async throws {
         let gateway = try await TestGateway.make()
-        let request = try SignedRequests.resigned(try Fixtures.request("succeeded-xml"), body: Array("<Notification><oops".utf8))
+        let request = try SignedRequests.resigned(
+            try Fixtures.request("succeeded-xml"), body: Array("<Notification><oops".utf8))
         try await gateway.ingestApplication.test(.router) { client in
             let response = try await client.send(request)
             #expect(response.status == .badRequest)

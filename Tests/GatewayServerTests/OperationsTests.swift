@@ -14,13 +14,16 @@ import Testing
 @Suite("Replay, reprocess, backup, retention, status", .serialized)
 struct OperationsTests {
     /// A gateway with two hooks on one receiver and `count` stored face-search events.
-    private func seeded(_ receiver: RecordingReceiver, count: Int, clock: ManualClock = ManualClock(Fixtures.fixtureDate))
+    private func seeded(
+        _ receiver: RecordingReceiver, count: Int, clock: ManualClock = ManualClock(Fixtures.fixtureDate)
+    )
         async throws -> Gateway
     {
         var config = try TestGateway.config(hooks: [])
         config.hooks = [
             receiver.hook("a"),
-            HookSpec(name: "b", url: receiver.url, secrets: [DeliveryTests.secret], filter: HookFilter(status: ["failed"])),
+            HookSpec(
+                name: "b", url: receiver.url, secrets: [DeliveryTests.secret], filter: HookFilter(status: ["failed"])),
         ]
         let gateway = try await TestGateway.make(config, clock: clock)
         let key = try RSASigningKey(pem: try Fixtures.testKeyPEM())
@@ -69,7 +72,8 @@ struct OperationsTests {
                 (#"{"since":"2026-11-25T05:00:02Z","until":"2026-11-25T05:00:04Z"}"#, 2),
                 (#"{"delivery_status":"delivered","hook":"b"}"#, 3),
             ]
-            _ = try await gateway.store.recordSubmission(Submission(taskId: "T-1", labels: ["tenant": "acme"]), at: Date())
+            _ = try await gateway.store.recordSubmission(
+                Submission(taskId: "T-1", labels: ["tenant": "acme"]), at: Date())
             try await gateway.adminApplication.test(.router) { client in
                 for (filter, expected) in cases {
                     var dry = filter
@@ -91,7 +95,8 @@ struct OperationsTests {
 
             let before = receiver.received.count
             try await gateway.adminApplication.test(.router) { client in
-                let (status, job) = try await client.send(.post, "/v1/replays", #"{"status":"failed","hook":"a","requested_by":"ops@example"}"#)
+                let (status, job) = try await client.send(
+                    .post, "/v1/replays", #"{"status":"failed","hook":"a","requested_by":"ops@example"}"#)
                 #expect(status == .accepted)
                 #expect(job["state"]?.stringValue == "running")
                 #expect(job["requested_by"]?.stringValue == "ops@example")
@@ -122,13 +127,16 @@ struct OperationsTests {
             try await gateway.dispatcher.runOnce()
             clock.advance(by: 2)
             try await gateway.dispatcher.runOnce()
-            #expect(try await gateway.store.deliveries(filter: .init(status: .dead), limit: 10, before: nil).items.count == 1)
+            #expect(
+                try await gateway.store.deliveries(filter: .init(status: .dead), limit: 10, before: nil).items.count
+                    == 1)
             receiver.script([], fallback: .init())
             _ = try await gateway.store.createReplay(
                 ReplayFilter(deliveryStatus: .dead), ratePerSecond: nil, requestedBy: "test", at: clock.now())
             while try await gateway.replays.step() > 0 {}
             try await gateway.dispatcher.runOnce()
-            let statuses = try await gateway.store.deliveries(filter: .init(), limit: 10, before: nil).items.map(\.status)
+            let statuses = try await gateway.store.deliveries(filter: .init(), limit: 10, before: nil).items.map(
+                \.status)
             #expect(statuses == [.delivered, .dead])
         }
     }
@@ -138,7 +146,8 @@ struct OperationsTests {
         let receiver = RecordingReceiver()
         try await receiver.serve {
             let gateway = try await seeded(receiver, count: 10)
-            let replay = try await gateway.store.createReplay(ReplayFilter(hook: "a"), ratePerSecond: 3, requestedBy: "t", at: Date())
+            let replay = try await gateway.store.createReplay(
+                ReplayFilter(hook: "a"), ratePerSecond: 3, requestedBy: "t", at: Date())
             try await gateway.replays.step()
             let cancelled = try await gateway.store.cancelReplay(id: replay.id, at: Date())
             #expect(cancelled.state == .cancelled)
@@ -146,7 +155,8 @@ struct OperationsTests {
             try await gateway.replays.step()
             #expect(try await gateway.store.replay(id: replay.id)?.enqueued == 3)
 
-            let resumable = try await gateway.store.createReplay(ReplayFilter(hook: "a"), ratePerSecond: 4, requestedBy: "t", at: Date())
+            let resumable = try await gateway.store.createReplay(
+                ReplayFilter(hook: "a"), ratePerSecond: 4, requestedBy: "t", at: Date())
             try await gateway.replays.step()
             // A new process on the same database picks the running replay up where it stopped.
             var config = gateway.config
@@ -171,7 +181,8 @@ struct OperationsTests {
             var config = try TestGateway.config(hooks: [])
             config.hooks = [
                 HookSpec(
-                    name: "a", url: receiver.url, secrets: [DeliveryTests.secret], filter: HookFilter(status: ["succeeded"]))
+                    name: "a", url: receiver.url, secrets: [DeliveryTests.secret],
+                    filter: HookFilter(status: ["succeeded"]))
             ]
             let gateway = try await TestGateway.make(config)
             // As an older gateway would have stored it: authentic, raw bytes kept, content not understood.
@@ -179,7 +190,8 @@ struct OperationsTests {
             let record = NotificationRecord(
                 receivedAt: Fixtures.fixtureDate, channel: .mns, mnsMessageId: "A3207B84B43A46AA9B5E05AC2A8B3540",
                 request: fixture,
-                evidence: VerificationEvidence(method: "mns-rsa-sha1", certificateURL: nil, certificateFingerprint: nil, format: "xml"),
+                evidence: VerificationEvidence(
+                    method: "mns-rsa-sha1", certificateURL: nil, certificateFingerprint: nil, format: "xml"),
                 decoded: DecodedNotification(state: .undecodable, decodeError: "unknown shape"))
             _ = try await gateway.store.commit([.notification(record)])
             #expect(try await gateway.store.task(taskId: "CreateFacesSearchingTask-0001") == nil)
@@ -206,14 +218,16 @@ struct OperationsTests {
         let key = try RSASigningKey(pem: try Fixtures.testKeyPEM())
         for index in 0..<50 {
             _ = await gateway.ingestor.ingestMNS(
-                try MNSPushBuilder(format: .json, taskId: "B-\(index)", date: Fixtures.fixtureDate, signingKey: key).build())
+                try MNSPushBuilder(format: .json, taskId: "B-\(index)", date: Fixtures.fixtureDate, signingKey: key)
+                    .build())
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("backup-\(UUID()).sqlite").path
         let ingestor = gateway.ingestor
         async let load: Void = {
             for index in 50..<150 {
                 _ = await ingestor.ingestMNS(
-                    try MNSPushBuilder(format: .json, taskId: "B-\(index)", date: Fixtures.fixtureDate, signingKey: key).build())
+                    try MNSPushBuilder(format: .json, taskId: "B-\(index)", date: Fixtures.fixtureDate, signingKey: key)
+                        .build())
             }
         }()
         let response = try await gateway.adminApplication.test(.router) { client in
@@ -224,7 +238,10 @@ struct OperationsTests {
         #expect((response.1["bytes"]?.intValue ?? 0) > 0)
         let copy = try DatabaseQueue(path: path)
         let (events, integrity) = try await copy.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0, try String.fetchOne(db, sql: "PRAGMA integrity_check"))
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0,
+                try String.fetchOne(db, sql: "PRAGMA integrity_check")
+            )
         }
         #expect(integrity == "ok")
         #expect(events >= 50 && events <= 150)
@@ -245,7 +262,8 @@ struct OperationsTests {
         let gateway = try await TestGateway.make(config, clock: clock)
         let old = Records.notification(taskId: "OLD", status: "Running", faces: 0, receivedAt: Fixtures.fixtureDate)
         let result = Records.notification(taskId: "RESULT", receivedAt: Fixtures.fixtureDate)
-        let recent = Records.notification(taskId: "NEW", status: "Running", faces: 0, receivedAt: Fixtures.fixtureDate.addingTimeInterval(8 * 86_400))
+        let recent = Records.notification(
+            taskId: "NEW", status: "Running", faces: 0, receivedAt: Fixtures.fixtureDate.addingTimeInterval(8 * 86_400))
         _ = try await gateway.store.commit([.notification(old), .notification(result), .notification(recent)])
         for name in ["tampered-body", "tampered-header", "tampered-signature"] {
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request(name))

@@ -28,7 +28,10 @@ final class RecordingReceiver: Sendable {
 
     /// Replies used in order; after the script runs out, `fallback` answers.
     func script(_ replies: [Reply], fallback: Reply = Reply()) {
-        state.withLock { $0.script = replies; $0.fallback = fallback }
+        state.withLock {
+            $0.script = replies
+            $0.fallback = fallback
+        }
     }
 
     var received: [Received] { state.withLock { $0.received } }
@@ -58,7 +61,8 @@ final class RecordingReceiver: Sendable {
             if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
             var fields = HTTPFields()
             for (name, value) in reply.headers { fields[HTTPField.Name(name)!] = value }
-            return Response(status: reply.status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+            return Response(
+                status: reply.status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
         }
         let ready = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "recording-receiver")

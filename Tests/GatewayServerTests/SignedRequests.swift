@@ -16,7 +16,8 @@ enum SignedRequests {
             }
         }
         let key = try RSASigningKey(pem: try Fixtures.testKeyPEM())
-        let signature = try key.sign(message: Array(MNSSignature.stringToSign(request, signedTarget: nil).utf8), digest: .sha1)
+        let signature = try key.sign(
+            message: Array(MNSSignature.stringToSign(request, signedTarget: nil).utf8), digest: .sha1)
         request.headers = request.headers.map { header in
             header.name.lowercased() == "authorization"
                 ? .init(name: header.name, value: Data(signature).base64EncodedString()) : header

@@ -12,7 +12,9 @@ import Yams
 
 @Suite("Submissions and task API")
 struct TaskAPITests {
-    private func post(_ client: some TestClientProtocol, _ json: String, token: String? = nil) async throws -> TestResponse {
+    private func post(_ client: some TestClientProtocol, _ json: String, token: String? = nil) async throws
+        -> TestResponse
+    {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let token { headers[.authorization] = "Bearer \(token)" }
         return try await client.execute(
@@ -35,12 +37,14 @@ struct TaskAPITests {
             #expect(task["labels"]?["tenant"]?.stringValue == "acme")
             #expect(task["submission"]?["MaxResult"]?.intValue == 5)
             #expect(try await post(client, body).status == .ok)
-            let conflict = try await post(client, body.replacingOccurrences(of: "\"MaxResult\":5", with: "\"MaxResult\":6"))
+            let conflict = try await post(
+                client, body.replacingOccurrences(of: "\"MaxResult\":5", with: "\"MaxResult\":6"))
             #expect(conflict.status == .conflict)
             #expect(conflict.errorCode == "submission_conflict")
             let (status, submission) = try await client.getJSON("/v1/submissions/CreateFacesSearchingTask-0001")
             #expect(status == .ok)
-            #expect(submission["Sources"]?.arrayValue?.first?["URI"]?.stringValue == "oss://photos-bucket/query/selfie.jpg")
+            #expect(
+                submission["Sources"]?.arrayValue?.first?["URI"]?.stringValue == "oss://photos-bucket/query/selfie.jpg")
         }
         // The notification arrives after the submission: the task completes with its faces.
         _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
@@ -62,15 +66,17 @@ struct TaskAPITests {
         }
     }
 
-    @Test("invalid submissions are 400 naming the field", arguments: [
-        (#"{"ProjectName":"p"}"#, "TaskId"),
-        (#"{"TaskId":"T","MaxResult":101}"#, "MaxResult"),
-        (#"{"TaskId":"T","MaxResult":"five"}"#, "MaxResult"),
-        (#"{"TaskId":"T","Sources":[{"URI":"http://x/y"}]}"#, "Sources[0].URI"),
-        (#"{"TaskId":"T","Taskid":"U"}"#, "Taskid"),
-        (#"{"TaskId":"T","deadline":"tomorrow"}"#, "deadline"),
-        (#"{"TaskId":"T","labels":{"a":1}}"#, "labels.a"),
-    ])
+    @Test(
+        "invalid submissions are 400 naming the field",
+        arguments: [
+            (#"{"ProjectName":"p"}"#, "TaskId"),
+            (#"{"TaskId":"T","MaxResult":101}"#, "MaxResult"),
+            (#"{"TaskId":"T","MaxResult":"five"}"#, "MaxResult"),
+            (#"{"TaskId":"T","Sources":[{"URI":"http://x/y"}]}"#, "Sources[0].URI"),
+            (#"{"TaskId":"T","Taskid":"U"}"#, "Taskid"),
+            (#"{"TaskId":"T","deadline":"tomorrow"}"#, "deadline"),
+            (#"{"TaskId":"T","labels":{"a":1}}"#, "labels.a"),
+        ])
     func invalidSubmission(json: String, field: String) async throws {
         let gateway = try await TestGateway.make()
         try await gateway.adminApplication.test(.router) { client in
@@ -104,7 +110,8 @@ struct TaskAPITests {
     @Test("every registered admin route is in the OpenAPI document, and the document is served")
     func openAPICoverage() async throws {
         let gateway = try await TestGateway.make()
-        let document = try #require(try Yams.load(yaml: OpenAPIController<BasicRequestContext>.document) as? [String: Any])
+        let document = try #require(
+            try Yams.load(yaml: OpenAPIController<BasicRequestContext>.document) as? [String: Any])
         #expect(document["openapi"] as? String == "3.1.0")
         let paths = try #require(document["paths"] as? [String: Any])
         var documented: Set<String> = []

@@ -57,7 +57,8 @@ extension TestClientProtocol {
     /// Sends a captured request as it was captured (method, target, headers, body).
     func send(_ request: CapturedRequest) async throws -> TestResponse {
         var headers = HTTPFields()
-        for header in request.headers where header.name.lowercased() != "host" && header.name.lowercased() != "content-length" {
+        for header in request.headers
+        where header.name.lowercased() != "host" && header.name.lowercased() != "content-length" {
             if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
         }
         return try await execute(
@@ -83,9 +84,12 @@ extension TestResponse {
 
 extension TestClientProtocol {
     /// Sends `method uri` with an optional JSON body and decodes the JSON answer (null when none).
-    func send(_ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil) async throws -> (HTTPResponse.Status, JSONValue) {
+    func send(_ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil) async throws -> (
+        HTTPResponse.Status, JSONValue
+    ) {
         let response = try await execute(
-            uri: uri, method: method, headers: [.contentType: "application/json"], body: json.map { ByteBuffer(string: $0) })
+            uri: uri, method: method, headers: [.contentType: "application/json"],
+            body: json.map { ByteBuffer(string: $0) })
         return (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
     }
 }

@@ -16,7 +16,8 @@ struct VerificationSummaryTests {
 
     @Test("JSON has every documented key, null when not reached")
     func jsonShape() async throws {
-        let real = try await summary("real-2023/request", now: Fixtures.realDate, pem: try Fixtures.realCertificatePEM())
+        let real = try await summary(
+            "real-2023/request", now: Fixtures.realDate, pem: try Fixtures.realCertificatePEM())
         let json = try JSONValue.parse(try real.jsonText())
         let keys = Set(try #require(json.objectValue).keys)
         for key in [
@@ -33,12 +34,14 @@ struct VerificationSummaryTests {
 
     @Test("the step list of an authentic push names its task")
     func text() async throws {
-        let valid = try await summary("succeeded-xml", now: Fixtures.fixtureDate, pem: try Fixtures.testCertificatePEM())
+        let valid = try await summary(
+            "succeeded-xml", now: Fixtures.fixtureDate, pem: try Fixtures.testCertificatePEM())
         #expect(valid.authentic)
         let text = valid.text(now: Fixtures.fixtureDate, maxSkew: 900)
         #expect(text.contains("CreateFacesSearchingTask-0001"))
         #expect(text.contains("AUTHENTIC"))
-        let forged = try await summary("tampered-header", now: Fixtures.fixtureDate, pem: try Fixtures.testCertificatePEM())
+        let forged = try await summary(
+            "tampered-header", now: Fixtures.fixtureDate, pem: try Fixtures.testCertificatePEM())
         #expect(!forged.authentic)
         #expect(forged.text(now: Fixtures.fixtureDate, maxSkew: 900).contains("bad_signature"))
     }

@@ -18,8 +18,10 @@ struct SQLiteStoreTests {
         return NotificationRecord(
             receivedAt: Date(timeIntervalSince1970: 1_800_000_000), channel: .mns, mnsMessageId: messageId,
             request: request,
-            evidence: VerificationEvidence(method: "mns-rsa-sha1", certificateURL: nil, certificateFingerprint: nil, format: "xml"),
-            decoded: DecodedNotification(source: "acs.imm", messageId: envelopeId, type: "imm:Task:FacesSearching", state: .undecodable))
+            evidence: VerificationEvidence(
+                method: "mns-rsa-sha1", certificateURL: nil, certificateFingerprint: nil, format: "xml"),
+            decoded: DecodedNotification(
+                source: "acs.imm", messageId: envelopeId, type: "imm:Task:FacesSearching", state: .undecodable))
     }
 
     @Test("a file database runs WAL with synchronous=FULL by default, NORMAL on request")
@@ -32,10 +34,16 @@ struct SQLiteStoreTests {
         _ = try await full.claimDueDeliveries(at: Date(), limit: 10, lease: 30, inFlight: [:])
         try await full.finishAll([])
         #expect(try await full.synchronousMode() == 2)
-        #expect(try await full.appliedMigrations() == ["v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays", "v7-fewer-random-indexes", "v8-sequential-face-index"])
+        #expect(
+            try await full.appliedMigrations() == [
+                "v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays",
+                "v7-fewer-random-indexes", "v8-sequential-face-index",
+            ])
     }
 
-    @Test("dedup keys: (source, envelope id), then the MNS MessageId of an undecodable push; a batch sees its own earlier writes")
+    @Test(
+        "dedup keys: (source, envelope id), then the MNS MessageId of an undecodable push; a batch sees its own earlier writes"
+    )
     func dedup() async throws {
         let store = try SQLiteStore()
         let results = try await store.commit([
@@ -51,10 +59,11 @@ struct SQLiteStoreTests {
         // A redelivered push repeats its body, so its envelope id: that is the key. The MNS
         // MessageId is one only when the envelope has no id (M1 with another envelope id is
         // another message; M1 without one is not the stored E1).
-        #expect(results == [
-            .stored(eventId: 1), .stored(eventId: 2), .duplicate(eventId: 1), .stored(eventId: 3),
-            .stored(eventId: 4), .duplicate(eventId: 4), .duplicate(eventId: 3), .stored(eventId: 5),
-        ])
+        #expect(
+            results == [
+                .stored(eventId: 1), .stored(eventId: 2), .duplicate(eventId: 1), .stored(eventId: 3),
+                .stored(eventId: 4), .duplicate(eventId: 4), .duplicate(eventId: 3), .stored(eventId: 5),
+            ])
         let event = try #require(try await store.event(id: 1))
         #expect(event.duplicateCount == 1)
         #expect(event.request.body == Array("b".utf8))
@@ -68,10 +77,11 @@ struct SQLiteStoreTests {
         // A trigger makes one specific insert fail inside the batch transaction.
         let side = try DatabaseQueue(path: path)
         try await side.write { db in
-            try db.execute(sql: """
-                CREATE TRIGGER poison BEFORE INSERT ON event WHEN NEW.messageId = 'POISON'
-                BEGIN SELECT RAISE(ABORT, 'poisoned'); END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER poison BEFORE INSERT ON event WHEN NEW.messageId = 'POISON'
+                    BEGIN SELECT RAISE(ABORT, 'poisoned'); END
+                    """)
         }
         try await side.close()
         let results = try await store.commit([
@@ -124,7 +134,10 @@ struct SQLiteStoreTests {
                     AND event.status IN ('Succeeded', 'Failed') LIMIT 1
                 """, [1, "T"], "delivery_taskId"
             ),
-            ("SELECT * FROM delivery WHERE hookId = ? AND id < ? ORDER BY id DESC LIMIT 50", [1, 9], "delivery_hookId"),
+            (
+                "SELECT * FROM delivery WHERE hookId = ? AND id < ? ORDER BY id DESC LIMIT 50", [1, 9],
+                "delivery_hookId"
+            ),
             ("SELECT * FROM delivery WHERE taskId = ? ORDER BY id DESC LIMIT 500", ["T"], "delivery_taskId"),
             (
                 """
@@ -181,7 +194,10 @@ struct SQLiteStoreTests {
             try await reader.read { db in
                 _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event")
                 let done = DispatchSemaphore(value: 0)
-                Task { for await _ in release.stream {}; done.signal() }
+                Task {
+                    for await _ in release.stream {}
+                    done.signal()
+                }
                 done.wait()
             }
         }
@@ -223,7 +239,8 @@ struct SQLiteStoreTests {
         let store = try SQLiteStore()
         let request = CapturedRequest(method: "POST", target: "/n", headers: [], body: Array(repeating: 65, count: 500))
         let record = RejectionRecord(
-            receivedAt: Date(), channel: .mns, error: IngestError(.badSignature, "nope"), request: request, bodyLimit: 100)
+            receivedAt: Date(), channel: .mns, error: IngestError(.badSignature, "nope"), request: request,
+            bodyLimit: 100)
         #expect(try await store.commit([.rejection(record)]) == [.recorded])
         let stored = try #require(try await store.rejections(limit: 10, before: nil).items.first)
         #expect(stored.record.request.body.count == 100)

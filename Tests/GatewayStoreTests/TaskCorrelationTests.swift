@@ -104,7 +104,8 @@ struct TaskCorrelationTests {
     func expiry() async throws {
         let store = try SQLiteStore()
         let clock = ManualClock(now)
-        _ = try await store.recordSubmission(Submission(taskId: "T-late", deadline: now.addingTimeInterval(60)), at: now)
+        _ = try await store.recordSubmission(
+            Submission(taskId: "T-late", deadline: now.addingTimeInterval(60)), at: now)
         _ = try await store.recordSubmission(Submission(taskId: "T-default"), at: now)
         clock.advance(by: 30)
         #expect(try await store.expireOverdueTasks(at: clock.now()) == 0)
@@ -131,18 +132,25 @@ struct TaskCorrelationTests {
         #expect(try await store.submission(taskId: "T-idem") == submission)
     }
 
-    @Test("validation names the field", arguments: [
-        (Submission(taskId: " "), "TaskId"),
-        (Submission(taskId: "T", maxResult: 101), "MaxResult"),
-        (Submission(taskId: "T", maxResult: -1), "MaxResult"),
-        (Submission(taskId: "T", userData: String(repeating: "x", count: 2049)), "UserData"),
-        (Submission(taskId: "T", sources: [.init(uri: "oss://bucket/a.jpg"), .init(uri: "https://x/y.jpg")]), "Sources[1].URI"),
-        (Submission(taskId: "T", sources: [.init(uri: "oss://bucket/")]), "Sources[0].URI"),
-        (Submission(taskId: "T", labels: ["bad key": "v"]), "labels"),
-    ])
+    @Test(
+        "validation names the field",
+        arguments: [
+            (Submission(taskId: " "), "TaskId"),
+            (Submission(taskId: "T", maxResult: 101), "MaxResult"),
+            (Submission(taskId: "T", maxResult: -1), "MaxResult"),
+            (Submission(taskId: "T", userData: String(repeating: "x", count: 2049)), "UserData"),
+            (
+                Submission(taskId: "T", sources: [.init(uri: "oss://bucket/a.jpg"), .init(uri: "https://x/y.jpg")]),
+                "Sources[1].URI"
+            ),
+            (Submission(taskId: "T", sources: [.init(uri: "oss://bucket/")]), "Sources[0].URI"),
+            (Submission(taskId: "T", labels: ["bad key": "v"]), "labels"),
+        ])
     func validation(submission: Submission, field: String) async throws {
         let store = try SQLiteStore()
-        let error = await #expect(throws: SubmissionError.self) { try await store.recordSubmission(submission, at: now) }
+        let error = await #expect(throws: SubmissionError.self) {
+            try await store.recordSubmission(submission, at: now)
+        }
         #expect(error?.field == field)
         #expect(error?.code == .invalid)
     }
@@ -154,6 +162,8 @@ struct TaskCorrelationTests {
         _ = try await ingest(store, Records.notification(taskId: "T-b", faces: 1))
         let page = try await store.faces(uri: "oss://photos-bucket/album/0000.jpg", limit: 10, before: nil)
         #expect(page.items.map(\.taskId) == ["T-b", "T-a"])
-        #expect(try await store.faces(uri: "oss://photos-bucket/album/0001.jpg", limit: 10, before: nil).items.map(\.taskId) == ["T-a"])
+        #expect(
+            try await store.faces(uri: "oss://photos-bucket/album/0001.jpg", limit: 10, before: nil).items.map(\.taskId)
+                == ["T-a"])
     }
 }

@@ -21,7 +21,9 @@ struct TaskQueryTests {
                 at: now.addingTimeInterval(Double(index) * 60))
         }
         for index in [1, 2, 3] {
-            _ = try await store.commit([.notification(Records.notification(taskId: "T\(index)", project: index % 2 == 0 ? "even" : "odd"))])
+            _ = try await store.commit([
+                .notification(Records.notification(taskId: "T\(index)", project: index % 2 == 0 ? "even" : "odd"))
+            ])
         }
         _ = try await store.commit([.notification(Records.notification(taskId: "T4", status: "Failed"))])
         _ = try await store.commit([.notification(Records.notification(taskId: "T5", status: "Running", faces: 0))])
@@ -100,12 +102,15 @@ struct TaskQueryTests {
         for (name, filter) in filters {
             let (sql, arguments) = SQLiteStore.taskQuery(filter: filter, limit: 50, before: nil)
             let plan = try await store.queryPlan(sql, arguments: arguments).joined(separator: " | ")
-            #expect(plan.contains("USING INDEX") || plan.contains("USING INTEGER PRIMARY KEY") || plan.contains("USING COVERING INDEX"), "\(name): \(plan)")
+            #expect(
+                plan.contains("USING INDEX") || plan.contains("USING INTEGER PRIMARY KEY")
+                    || plan.contains("USING COVERING INDEX"), "\(name): \(plan)")
             #expect(!plan.contains("SCAN task ") || plan.contains("INDEX"), "\(name): \(plan)")
             let elapsed = try await clock.measure { _ = try await store.tasks(filter: filter, limit: 50, before: nil) }
             print("tasks.list filter=\(name) rows=100000 page=50 time=\(elapsed) plan=\(plan)")
         }
-        let lookup = try await store.queryPlan("SELECT * FROM task WHERE taskId = ?", arguments: ["CreateFacesSearchingTask-77777"])
+        let lookup = try await store.queryPlan(
+            "SELECT * FROM task WHERE taskId = ?", arguments: ["CreateFacesSearchingTask-77777"])
         #expect(lookup.joined().contains("USING INDEX sqlite_autoindex_task_1"), "\(lookup)")
         let elapsed = try await clock.measure { _ = try await store.task(taskId: "CreateFacesSearchingTask-77777") }
         print("tasks.get rows=100000 time=\(elapsed)")

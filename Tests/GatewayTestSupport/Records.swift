@@ -21,7 +21,8 @@ public enum Records {
         return NotificationRecord(
             receivedAt: receivedAt, channel: .mns, mnsMessageId: push.messageId,
             request: CapturedRequest(method: "POST", target: "/notifications", headers: [], body: Array(message.utf8)),
-            evidence: VerificationEvidence(method: "mns-rsa-sha1", certificateURL: nil, certificateFingerprint: nil, format: "simplified"),
+            evidence: VerificationEvidence(
+                method: "mns-rsa-sha1", certificateURL: nil, certificateFingerprint: nil, format: "simplified"),
             decoded: NotificationDecoder.decode(push))
     }
 }

@@ -58,7 +58,8 @@ struct BuilderTests {
 
         let signed = EventBridgeVerifier(token: nil, targetURL: target, policy: policy)
         let good = try CloudEventBuilder(
-            taskId: "T", date: Fixtures.fixtureDate, signature: (key, certificateURL, target)).build()
+            taskId: "T", date: Fixtures.fixtureDate, signature: (key, certificateURL, target)
+        ).build()
         let report = await check(signed, good)
         #expect(report.authentic, "\(String(describing: report.failure))")
         #expect(report.method == "eventbridge-v2")
@@ -68,7 +69,8 @@ struct BuilderTests {
         tampered.body[tampered.body.count - 2] ^= 1
         #expect(await check(signed, tampered).failure?.code == .badSignature)
         let foreign = try CloudEventBuilder(
-            taskId: "T", date: Fixtures.fixtureDate, signature: (key, "https://evil.example.com/c.pem", target)).build()
+            taskId: "T", date: Fixtures.fixtureDate, signature: (key, "https://evil.example.com/c.pem", target)
+        ).build()
         #expect(await check(signed, foreign).failure?.code == .certificateURLNotAllowed)
         let unconfigured = EventBridgeVerifier(token: nil, targetURL: nil, policy: policy)
         #expect(await check(unconfigured, withToken).failure?.code == .notConfigured)
@@ -124,8 +126,11 @@ struct BuilderTests {
         #expect(builder.certificateURL == Fixtures.testCertificateURL)
         #expect(builder.messageId.count == 32)
         #expect(builder.messageId.allSatisfy { $0.isHexDigit && !$0.isLowercase })
-        #expect(builder.messageId != MNSPushBuilder(
-            format: .json, taskId: "T", date: Fixtures.fixtureDate, signingKey: key).messageId)
+        #expect(
+            builder.messageId
+                != MNSPushBuilder(
+                    format: .json, taskId: "T", date: Fixtures.fixtureDate, signingKey: key
+                ).messageId)
         let push = try MNSPush.parse(body: builder.build().body)
         let content = IMMTaskContent(json: try #require(try IMMEnvelope.decode(message: push.message).content))
         #expect(content.faceResults?.first?.faces.count == 3)

@@ -80,9 +80,11 @@ struct CryptoTests {
         #expect(!certificate.verify(signature: [UInt8](repeating: 0xFF, count: 64), message: [], digest: .sha1))
     }
 
-    @Test("certificate input that is not a certificate or key throws", arguments: [
-        "", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "\u{0}\u{1}\u{2}",
-    ])
+    @Test(
+        "certificate input that is not a certificate or key throws",
+        arguments: [
+            "", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "\u{0}\u{1}\u{2}",
+        ])
     func invalidCertificates(text: String) {
         #expect(throws: WireFormatError.self) { try RSACertificate(pem: Array(text.utf8)) }
     }

@@ -32,12 +32,14 @@ struct MNSVerifierTests {
         #expect(asked == [Fixtures.testCertificateURL])
     }
 
-    @Test("tampered and foreign fixtures fail with the right reason", arguments: [
-        ("tampered-body", MNSVerificationFailure.Code.contentMD5Mismatch),
-        ("tampered-header", .badSignature),
-        ("tampered-signature", .badSignature),
-        ("foreign-cert-host", .certificateURLNotAllowed),
-    ])
+    @Test(
+        "tampered and foreign fixtures fail with the right reason",
+        arguments: [
+            ("tampered-body", MNSVerificationFailure.Code.contentMD5Mismatch),
+            ("tampered-header", .badSignature),
+            ("tampered-signature", .badSignature),
+            ("foreign-cert-host", .certificateURLNotAllowed),
+        ])
     func refused(name: String, code: MNSVerificationFailure.Code) async throws {
         let (report, asked) = try await verify(name)
         #expect(!report.authentic)

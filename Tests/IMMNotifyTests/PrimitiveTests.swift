@@ -7,20 +7,23 @@ import Testing
 struct PrimitiveTests {
     @Test("XML: namespaces, entities, CDATA, comments")
     func xml() throws {
-        let text = #"<?xml version="1.0"?><!-- c --><m:Notification xmlns:m="urn:x">"#
+        let text =
+            #"<?xml version="1.0"?><!-- c --><m:Notification xmlns:m="urn:x">"#
             + #"<m:Message>a &lt;b&gt; &amp; &#x41;&#66; <![CDATA[<raw & stuff>]]></m:Message></m:Notification>"#
         let root = try XMLElementNode.parse(Array(text.utf8))
         #expect(root.name == "Notification")
         #expect(root.child("Message")?.text == "a <b> & AB <raw & stuff>")
     }
 
-    @Test("XML: DTDs, unknown entities, deep nesting and garbage are refused", arguments: [
-        #"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><Notification>&lol;</Notification>"#,
-        #"<Notification>&lol;</Notification>"#,
-        #"<!DOCTYPE x SYSTEM "file:///etc/passwd"><Notification/>"#,
-        String(repeating: "<a>", count: 40) + String(repeating: "</a>", count: 40),
-        "<a><b></a></b>", "<a", "<a x=1/>", "\u{0}\u{1}<",
-    ])
+    @Test(
+        "XML: DTDs, unknown entities, deep nesting and garbage are refused",
+        arguments: [
+            #"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><Notification>&lol;</Notification>"#,
+            #"<Notification>&lol;</Notification>"#,
+            #"<!DOCTYPE x SYSTEM "file:///etc/passwd"><Notification/>"#,
+            String(repeating: "<a>", count: 40) + String(repeating: "</a>", count: 40),
+            "<a><b></a></b>", "<a", "<a x=1/>", "\u{0}\u{1}<",
+        ])
     func xmlRefused(text: String) {
         #expect(throws: WireFormatError.self) { try XMLElementNode.parse(Array(text.utf8)) }
     }
@@ -54,52 +57,62 @@ struct PrimitiveTests {
         #expect(!ContentMD5.matches(header: "", body: body))
     }
 
-    @Test("certificate URLs: allowed", arguments: [
-        (Fixtures.testCertificateURL, Fixtures.testCertificateURL),
-        ("http://mnstest.oss-cn-hangzhou.aliyuncs.com/x.pem", "https://mnstest.oss-cn-hangzhou.aliyuncs.com/x.pem"),
-        ("https://mns-cert.oss-cn-shanghai.aliyuncs.com/c.pem", "https://mns-cert.oss-cn-shanghai.aliyuncs.com/c.pem"),
-        ("https://MNSTEST.oss-cn-hangzhou.aliyuncs.com/c.pem", "https://MNSTEST.oss-cn-hangzhou.aliyuncs.com/c.pem"),
-        ("https://certs.example.com/c.pem", "https://certs.example.com/c.pem"),
-        (
-            "HTTP://mns-cert.oss-cn-hongkong.aliyuncs.com/c.pem?v=1#frag",
-            "https://mns-cert.oss-cn-hongkong.aliyuncs.com/c.pem?v=1"
-        ),
-        (
-            "https://mns-cert.oss-cn-ap-southeast-1.aliyuncs.com/c.pem",
-            "https://mns-cert.oss-cn-ap-southeast-1.aliyuncs.com/c.pem"
-        ),
-    ])
+    @Test(
+        "certificate URLs: allowed",
+        arguments: [
+            (Fixtures.testCertificateURL, Fixtures.testCertificateURL),
+            ("http://mnstest.oss-cn-hangzhou.aliyuncs.com/x.pem", "https://mnstest.oss-cn-hangzhou.aliyuncs.com/x.pem"),
+            (
+                "https://mns-cert.oss-cn-shanghai.aliyuncs.com/c.pem",
+                "https://mns-cert.oss-cn-shanghai.aliyuncs.com/c.pem"
+            ),
+            (
+                "https://MNSTEST.oss-cn-hangzhou.aliyuncs.com/c.pem",
+                "https://MNSTEST.oss-cn-hangzhou.aliyuncs.com/c.pem"
+            ),
+            ("https://certs.example.com/c.pem", "https://certs.example.com/c.pem"),
+            (
+                "HTTP://mns-cert.oss-cn-hongkong.aliyuncs.com/c.pem?v=1#frag",
+                "https://mns-cert.oss-cn-hongkong.aliyuncs.com/c.pem?v=1"
+            ),
+            (
+                "https://mns-cert.oss-cn-ap-southeast-1.aliyuncs.com/c.pem",
+                "https://mns-cert.oss-cn-ap-southeast-1.aliyuncs.com/c.pem"
+            ),
+        ])
     func allowed(url: String, fetched: String) throws {
         #expect(try CertificateURLPolicy.mns(extraHosts: ["certs.example.com"]).check(url).get() == fetched)
     }
 
-    @Test("certificate URLs: refused", arguments: [
-        "https://mnstest.oss-cn-hangzhou.aliyuncs.com.evil.com/c.pem",
-        "https://evil.com/mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
-        "https://mnstest.oss-cn-hangzhou.aliyuncs.com:8443/c.pem",
-        "https://user@mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
-        "ftp://mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
-        "file:///etc/passwd",
-        "https://mns-cert.oss-cn-.aliyuncs.com/c.pem",
-        "https://mns-cert.oss-cn-sh/anghai.aliyuncs.com/c.pem",
-        "https://127.0.0.1/c.pem",
-        "not a url",
-        "https://mnstest.oss-cn-hangzhou.aliyuncs.com./c.pem",
-        "https://mnstest%2Eoss-cn-hangzhou.aliyuncs.com/c.pem",
-        "https://mnstest.oss-cn-hangzhou.aliyuncs.com:/c.pem",
-        "https://mnstest.oss-cn-hangzhou.aliyuncs.com:443/c.pem",
-        "https://mnstest.oss-cn-hangzhou.aliyuncs.com\\@evil.com/c.pem",
-        "https://evil.com#@mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
-        "https:///mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
-        "https:mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
-        "https://mns-cert.oss-cn-SHANGHAI.aliyuncs.com.evil.com/c.pem",
-        "https://mns-cert.oss-cn-shang.hai.aliyuncs.com/c.pem",
-        "https://xmns-cert.oss-cn-shanghai.aliyuncs.com/c.pem",
-        "https://mns-cert.oss-us-west-1.aliyuncs.com/c.pem",
-        "https://cn-hangzhou-eventbridge.oss-accelerate.aliyuncs.com/c.pem",
-        "javascript:alert(1)",
-        "",
-    ])
+    @Test(
+        "certificate URLs: refused",
+        arguments: [
+            "https://mnstest.oss-cn-hangzhou.aliyuncs.com.evil.com/c.pem",
+            "https://evil.com/mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+            "https://mnstest.oss-cn-hangzhou.aliyuncs.com:8443/c.pem",
+            "https://user@mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+            "ftp://mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+            "file:///etc/passwd",
+            "https://mns-cert.oss-cn-.aliyuncs.com/c.pem",
+            "https://mns-cert.oss-cn-sh/anghai.aliyuncs.com/c.pem",
+            "https://127.0.0.1/c.pem",
+            "not a url",
+            "https://mnstest.oss-cn-hangzhou.aliyuncs.com./c.pem",
+            "https://mnstest%2Eoss-cn-hangzhou.aliyuncs.com/c.pem",
+            "https://mnstest.oss-cn-hangzhou.aliyuncs.com:/c.pem",
+            "https://mnstest.oss-cn-hangzhou.aliyuncs.com:443/c.pem",
+            "https://mnstest.oss-cn-hangzhou.aliyuncs.com\\@evil.com/c.pem",
+            "https://evil.com#@mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+            "https:///mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+            "https:mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem",
+            "https://mns-cert.oss-cn-SHANGHAI.aliyuncs.com.evil.com/c.pem",
+            "https://mns-cert.oss-cn-shang.hai.aliyuncs.com/c.pem",
+            "https://xmns-cert.oss-cn-shanghai.aliyuncs.com/c.pem",
+            "https://mns-cert.oss-us-west-1.aliyuncs.com/c.pem",
+            "https://cn-hangzhou-eventbridge.oss-accelerate.aliyuncs.com/c.pem",
+            "javascript:alert(1)",
+            "",
+        ])
     func refused(url: String) {
         #expect(throws: CertificateURLRejection.self) { try CertificateURLPolicy.mns(extraHosts: []).check(url).get() }
     }
@@ -182,7 +195,8 @@ struct PrimitiveTests {
 
     @Test("XML: attributes, single quotes, a byte order mark, whitespace and comments around the root")
     func xmlDetails() throws {
-        let text = "\u{FEFF}<?xml version='1.0'?>\n<!-- a -->\n<r a='1' b=\"x &amp; y\">"
+        let text =
+            "\u{FEFF}<?xml version='1.0'?>\n<!-- a -->\n<r a='1' b=\"x &amp; y\">"
             + "<c/><c>2</c><d:c xmlns:d='u'>3</d:c><e>&#233;&#xE9;</e></r>\n<!-- z -->\n"
         let root = try XMLElementNode.parse(Array(text.utf8))
         #expect(root.attributes == ["a": "1", "b": "x & y"])

@@ -51,7 +51,8 @@ struct SignatureStringTests {
             ],
             body: Array("{}".utf8))
         let strings = EventBridgeSignature.stringsToSign(targetURL: "https://gw/eb", request: request)
-        let expected = "https://gw/eb\nx-eventbridge-signature-timestamp: 1\nx-eventbridge-hash-method: SHA256\n"
+        let expected =
+            "https://gw/eb\nx-eventbridge-signature-timestamp: 1\nx-eventbridge-hash-method: SHA256\n"
             + "x-eventbridge-signature-version: v2\nx-eventbridge-signature-url: https://c/x.pem\n{}"
         #expect(strings.map { String(decoding: $0, as: UTF8.self) } == [expected, expected + "\n"])
     }

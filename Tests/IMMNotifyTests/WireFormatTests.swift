@@ -5,12 +5,14 @@ import Testing
 
 @Suite("MNS bodies, IMM envelopes and face-search content")
 struct WireFormatTests {
-    @Test("each fixture's format, task and status", arguments: [
-        ("succeeded-xml", MNSFormat.xml, "CreateFacesSearchingTask-0001", "Succeeded"),
-        ("succeeded-json", .json, "CreateFacesSearchingTask-0002", "Succeeded"),
-        ("succeeded-simplified", .simplified, "CreateFacesSearchingTask-0003", "Succeeded"),
-        ("failed-xml", .xml, "CreateFacesSearchingTask-0004", "Failed"),
-    ])
+    @Test(
+        "each fixture's format, task and status",
+        arguments: [
+            ("succeeded-xml", MNSFormat.xml, "CreateFacesSearchingTask-0001", "Succeeded"),
+            ("succeeded-json", .json, "CreateFacesSearchingTask-0002", "Succeeded"),
+            ("succeeded-simplified", .simplified, "CreateFacesSearchingTask-0003", "Succeeded"),
+            ("failed-xml", .xml, "CreateFacesSearchingTask-0004", "Failed"),
+        ])
     func fixtures(name: String, format: MNSFormat, taskId: String, status: String) throws {
         let push = try MNSPush.parse(body: try Fixtures.request(name).body)
         #expect(push.format == format)
@@ -79,9 +81,11 @@ struct WireFormatTests {
         #expect(!other.isFaceSearch)
     }
 
-    @Test("MNS bodies that are not MNS bodies are errors, not crashes", arguments: [
-        "", "   ", "hello", "[1,2]", "<Other/>", "<Notification><Message>x</Message>", "{\"a\":", "<Notification/>",
-    ])
+    @Test(
+        "MNS bodies that are not MNS bodies are errors, not crashes",
+        arguments: [
+            "", "   ", "hello", "[1,2]", "<Other/>", "<Notification><Message>x</Message>", "{\"a\":", "<Notification/>",
+        ])
     func badBodies(body: String) {
         #expect(throws: WireFormatError.self) { try MNSPush.parse(body: Array(body.utf8)) }
     }
@@ -100,25 +104,30 @@ struct WireFormatTests {
         #expect(throws: WireFormatError.self) { try CloudEvent.parse(body: Array(#"{"source":"acs.imm"}"#.utf8)) }
     }
 
-    @Test("IMM timestamps with 0–9 fractional digits and offsets", arguments: [
-        ("2023-01-04T13:17:00Z", 1_672_838_220.0),
-        ("2023-01-04T13:17:00.270Z", 1_672_838_220.27),
-        ("2023-01-04T13:17:00.270148Z", 1_672_838_220.270148),
-        ("2023-01-04T13:17:00.270148129+08:00", 1_672_809_420.270148129),
-        ("2023-01-04T13:17:00-05:30", 1_672_858_020.0),
-        ("2023-01-04T05:17:00.270148129Z", 1_672_809_420.270148129),
-        ("2023-01-04t13:17:00.5z", 1_672_838_220.5),
-        ("2024-02-29T00:00:00+00:00", 1_709_164_800.0),
-    ])
+    @Test(
+        "IMM timestamps with 0–9 fractional digits and offsets",
+        arguments: [
+            ("2023-01-04T13:17:00Z", 1_672_838_220.0),
+            ("2023-01-04T13:17:00.270Z", 1_672_838_220.27),
+            ("2023-01-04T13:17:00.270148Z", 1_672_838_220.270148),
+            ("2023-01-04T13:17:00.270148129+08:00", 1_672_809_420.270148129),
+            ("2023-01-04T13:17:00-05:30", 1_672_858_020.0),
+            ("2023-01-04T05:17:00.270148129Z", 1_672_809_420.270148129),
+            ("2023-01-04t13:17:00.5z", 1_672_838_220.5),
+            ("2024-02-29T00:00:00+00:00", 1_709_164_800.0),
+        ])
     func times(text: String, expected: Double) throws {
         let date = try #require(IMMTime.parse(text))
         #expect(abs(date.timeIntervalSince1970 - expected) < 0.000_01)
     }
 
-    @Test("invalid timestamps are nil", arguments: [
-        "", "2023-01-04", "2023-13-04T13:17:00Z", "2023-01-04T13:17:00.1234567890Z", "2023-01-04T13:17:00",
-        "2023-01-04T13:17:00.Z", "2023-01-04T13:17:00+0800", "2023-01-04T13:17:00+08:00junk", "2023-01-04T25:17:00Z",
-    ])
+    @Test(
+        "invalid timestamps are nil",
+        arguments: [
+            "", "2023-01-04", "2023-13-04T13:17:00Z", "2023-01-04T13:17:00.1234567890Z", "2023-01-04T13:17:00",
+            "2023-01-04T13:17:00.Z", "2023-01-04T13:17:00+0800", "2023-01-04T13:17:00+08:00junk",
+            "2023-01-04T25:17:00Z",
+        ])
     func badTimes(text: String) { #expect(IMMTime.parse(text) == nil) }
 
     @Test("HTTP dates round-trip")
@@ -199,9 +208,11 @@ struct WireFormatTests {
         #expect(IMMTaskContent(json: .array([])).taskId == nil)
     }
 
-    @Test("epoch milliseconds", arguments: [
-        ("1795583320921", 1_795_583_320.921), ("0", 0), (" 1680079287576 ", 1_680_079_287.576),
-    ])
+    @Test(
+        "epoch milliseconds",
+        arguments: [
+            ("1795583320921", 1_795_583_320.921), ("0", 0), (" 1680079287576 ", 1_680_079_287.576),
+        ])
     func epochMillis(text: String, expected: Double) throws {
         let date = try #require(IMMTime.parseEpochMillis(text))
         #expect(abs(date.timeIntervalSince1970 - expected) < 0.000_5)
@@ -233,9 +244,12 @@ struct WireFormatTests {
 
 @Suite("RFC 3339 output")
 struct RFC3339FormatTests {
-    @Test("formatting rounds to the millisecond and round-trips", arguments: [
-        "2026-11-20T08:00:00.123Z", "1970-01-01T00:00:00.000Z", "2000-02-29T23:59:59.999Z", "2026-11-25T05:00:00.001Z",
-    ])
+    @Test(
+        "formatting rounds to the millisecond and round-trips",
+        arguments: [
+            "2026-11-20T08:00:00.123Z", "1970-01-01T00:00:00.000Z", "2000-02-29T23:59:59.999Z",
+            "2026-11-25T05:00:00.001Z",
+        ])
     func roundTrip(text: String) throws {
         #expect(IMMTime.format(try #require(IMMTime.parse(text))) == text)
     }

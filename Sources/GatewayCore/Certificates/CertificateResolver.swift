@@ -97,7 +97,8 @@ public actor CertificateResolver {
             do {
                 try await store.saveCertificate(url: url, pem: bytes, fingerprint: certificate.sha256Fingerprint)
             } catch {
-                logger.warning("could not persist certificate", metadata: ["gw.cert.url": "\(url)", "gw.error": "\(error)"])
+                logger.warning(
+                    "could not persist certificate", metadata: ["gw.cert.url": "\(url)", "gw.error": "\(error)"])
             }
         }
         return certificate

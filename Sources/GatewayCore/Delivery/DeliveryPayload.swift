@@ -11,7 +11,8 @@ public enum DeliveryPayload {
     public static func type(for event: DeliveredEvent) -> String {
         let decoded = event.decoded
         if decoded.state == .decoded {
-            return "imm.faces_search." + (IMMStatus(reported: decoded.content?.status)?.rawValue.lowercased() ?? "unknown")
+            return "imm.faces_search."
+                + (IMMStatus(reported: decoded.content?.status)?.rawValue.lowercased() ?? "unknown")
         }
         let kind = decoded.type.flatMap { $0.split(separator: ":").last.map(String.init) } ?? decoded.content?.taskType
         return "imm.task." + (kind ?? "unknown")

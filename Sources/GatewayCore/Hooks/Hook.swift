@@ -62,7 +62,8 @@ public struct Hook: Sendable, Equatable {
 
     /// Checks the fields an operator sets, naming the first one at fault.
     public func validate() throws(HookError) {
-        guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+        guard (1...64).contains(name.count),
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
         else { throw .invalid("name", "must be 1–64 characters of letters, digits, '-', '_', '.'") }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", components.host?.isEmpty == false

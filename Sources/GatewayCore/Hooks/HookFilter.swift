@@ -30,7 +30,9 @@ public struct HookFilter: Sendable, Codable, Equatable {
     }
 
     /// Whether a notification with these facts passes the filter.
-    public func matches(status: String?, project: String?, dataset: String?, taskType: String?, labels: [String: String])
+    public func matches(
+        status: String?, project: String?, dataset: String?, taskType: String?, labels: [String: String]
+    )
         -> Bool
     {
         func check(_ allowed: [String]?, _ value: String?, caseInsensitive: Bool = false) -> Bool {

@@ -34,7 +34,9 @@ public struct NetworkPolicy: Sendable, Equatable {
             if bytes[0] == 0xFF { return "a multicast" }
             if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return "a link-local" }
             if bytes[0] & 0xFE == 0xFC { return "a private (unique local)" }
-            if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0D && bytes[3] == 0xB8 { return "a reserved (documentation)" }
+            if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0D && bytes[3] == 0xB8 {
+                return "a reserved (documentation)"
+            }
             if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xFF && bytes[3] == 0x9B { return "a NAT64" }
             return nil
         }

@@ -22,7 +22,9 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The delay before retry number `attempt` (1 = after the first failure), or nil when exhausted.
-    public func delay(afterAttempt attempt: Int, retryAfter: TimeInterval? = nil, random: Double = Double.random(in: -1...1))
+    public func delay(
+        afterAttempt attempt: Int, retryAfter: TimeInterval? = nil, random: Double = Double.random(in: -1...1)
+    )
         -> TimeInterval?
     {
         guard attempt >= 1, attempt <= schedule.count else { return nil }

@@ -37,7 +37,8 @@ public enum WebhookSigner {
         id: String, timestamp: Int64, body: [UInt8], secrets: [String], ed25519Key: String? = nil
     ) -> String {
         var entries = secrets.compactMap { sign(id: id, timestamp: timestamp, body: body, secret: $0) }
-        if let ed25519Key, let entry = signAsymmetric(id: id, timestamp: timestamp, body: body, privateKey: ed25519Key) {
+        if let ed25519Key, let entry = signAsymmetric(id: id, timestamp: timestamp, body: body, privateKey: ed25519Key)
+        {
             entries.append(entry)
         }
         return entries.joined(separator: " ")

@@ -30,7 +30,8 @@ public struct NotificationIngestor: Sendable {
     }
 
     /// Authenticates, decodes and durably stores an MNS push.
-    public func ingestMNS(_ request: CapturedRequest, logger: Logger? = nil) async -> Result<IngestOutcome, IngestError> {
+    public func ingestMNS(_ request: CapturedRequest, logger: Logger? = nil) async -> Result<IngestOutcome, IngestError>
+    {
         let logger = logger ?? self.logger
         let receivedAt = clock.now()
         let certificates = self.certificates
@@ -43,7 +44,8 @@ public struct NotificationIngestor: Sendable {
             push = try MNSPush.parse(body: request.body)
         } catch {
             let refusal = IngestError(.unparsableBody, "authentic MNS push with an unreadable body: \(error)")
-            return await refuse(request, channel: .mns, at: receivedAt, error: refusal, bodyLimit: Int.max, logger: logger)
+            return await refuse(
+                request, channel: .mns, at: receivedAt, error: refusal, bodyLimit: Int.max, logger: logger)
         }
         let evidence = VerificationEvidence(
             method: "mns-rsa-sha1", certificateURL: report.certificateURL,
@@ -56,20 +58,25 @@ public struct NotificationIngestor: Sendable {
     }
 
     /// Authenticates, decodes and durably stores an EventBridge CloudEvent.
-    public func ingestEventBridge(_ request: CapturedRequest, logger: Logger? = nil) async -> Result<IngestOutcome, IngestError> {
+    public func ingestEventBridge(_ request: CapturedRequest, logger: Logger? = nil) async -> Result<
+        IngestOutcome, IngestError
+    > {
         let logger = logger ?? self.logger
         let receivedAt = clock.now()
         let certificates = self.certificates
         let report = await eventBridgeVerifier.verify(request, now: receivedAt, certificate: certificates.resolve)
         if let failure = report.failure {
-            return await refuse(request, channel: .eventbridge, at: receivedAt, error: IngestError(failure), logger: logger)
+            return await refuse(
+                request, channel: .eventbridge, at: receivedAt, error: IngestError(failure), logger: logger)
         }
         let event: CloudEvent
         do {
             event = try CloudEvent.parse(body: request.body)
         } catch {
-            let refusal = IngestError(.unparsableBody, "authentic EventBridge request with an unreadable body: \(error)")
-            return await refuse(request, channel: .eventbridge, at: receivedAt, error: refusal, bodyLimit: Int.max, logger: logger)
+            let refusal = IngestError(
+                .unparsableBody, "authentic EventBridge request with an unreadable body: \(error)")
+            return await refuse(
+                request, channel: .eventbridge, at: receivedAt, error: refusal, bodyLimit: Int.max, logger: logger)
         }
         let evidence = VerificationEvidence(
             method: report.method, certificateURL: report.certificateURL,

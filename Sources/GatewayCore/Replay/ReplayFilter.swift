@@ -41,7 +41,8 @@ public struct ReplayFilter: Sendable, Codable, Equatable {
     /// The JSON keys.
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case since, until, status, project, dataset, label, hook
-        case taskIds = "task_ids", deliveryStatus = "delivery_status"
+        case taskIds = "task_ids"
+        case deliveryStatus = "delivery_status"
     }
 
     /// Decodes, with `since`/`until` as RFC 3339.

@@ -34,7 +34,8 @@ extension Submission {
         guard uri.hasPrefix("oss://") else { return false }
         let rest = uri.dropFirst("oss://".count)
         guard let slash = rest.firstIndex(of: "/") else { return false }
-        let bucket = rest[..<slash], object = rest[rest.index(after: slash)...]
+        let bucket = rest[..<slash]
+        let object = rest[rest.index(after: slash)...]
         guard (3...63).contains(bucket.count), !object.isEmpty else { return false }
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
         return bucket.allSatisfy(allowed.contains) && bucket.first != "-" && bucket.last != "-"

@@ -1,5 +1,5 @@
-import IMMNotify
 import Foundation
+import IMMNotify
 
 /// A recorded `CreateFacesSearchingTask` call: the request the user sent IMM and IMM's response, in
 /// IMM's own casing, plus the gateway's own `labels` and `deadline`.
@@ -61,9 +61,16 @@ public struct Submission: Sendable, Equatable, Codable {
 
     /// The JSON keys: IMM's casing for IMM's fields, lower case for the gateway's own.
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case taskId = "TaskId", eventId = "EventId", requestId = "RequestId", projectName = "ProjectName"
-        case datasetName = "DatasetName", sources = "Sources", maxResult = "MaxResult", userData = "UserData"
-        case notification = "Notification", labels, deadline
+        case taskId = "TaskId"
+        case eventId = "EventId"
+        case requestId = "RequestId"
+        case projectName = "ProjectName"
+        case datasetName = "DatasetName"
+        case sources = "Sources"
+        case maxResult = "MaxResult"
+        case userData = "UserData"
+        case notification = "Notification"
+        case labels, deadline
     }
 
     /// Decodes a submission; `deadline` is RFC 3339.

@@ -194,7 +194,9 @@ public struct TaskDetail: Sendable {
     public var deliveries: [Delivery]
 
     /// Creates a detail.
-    public init(task: TaskRecord, submission: Submission?, faces: [TaskFace], events: [StoredEvent], deliveries: [Delivery]) {
+    public init(
+        task: TaskRecord, submission: Submission?, faces: [TaskFace], events: [StoredEvent], deliveries: [Delivery]
+    ) {
         self.task = task
         self.submission = submission
         self.faces = faces

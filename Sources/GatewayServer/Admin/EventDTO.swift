@@ -53,7 +53,8 @@ struct EventDTO: Encodable {
         evidence = event.evidence
         if detail {
             task = decoded.content.map(IMMTaskContentDTO.init)
-            content = decoded.contentText.flatMap { try? JSONValue.parse(Array($0.utf8)) }
+            content =
+                decoded.contentText.flatMap { try? JSONValue.parse(Array($0.utf8)) }
                 ?? decoded.contentText.map(JSONValue.string)
             rawRequest = RawRequestDTO(event.request, bodySize: event.request.body.count)
         }
@@ -61,9 +62,16 @@ struct EventDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, channel, format, source, type, subject, status, project, dataset, evidence, task, content
-        case receivedAt = "received_at", mnsMessageId = "mns_message_id", messageId = "message_id"
-        case eventTime = "event_time", taskId = "task_id", taskType = "task_type", decodeState = "decode_state"
-        case decodeError = "decode_error", duplicateCount = "duplicate_count", lastDuplicateAt = "last_duplicate_at"
+        case receivedAt = "received_at"
+        case mnsMessageId = "mns_message_id"
+        case messageId = "message_id"
+        case eventTime = "event_time"
+        case taskId = "task_id"
+        case taskType = "task_type"
+        case decodeState = "decode_state"
+        case decodeError = "decode_error"
+        case duplicateCount = "duplicate_count"
+        case lastDuplicateAt = "last_duplicate_at"
         case rawRequest = "raw_request"
     }
 }
@@ -101,12 +109,12 @@ struct IMMTaskContentDTO: Encodable {
         }
     }
 
-
     struct SourceDTO: Encodable {
         let sourceURI: String?
         let faces: [FaceDTO]
         enum CodingKeys: String, CodingKey {
-            case sourceURI = "source_uri", faces
+            case sourceURI = "source_uri"
+            case faces
         }
     }
 
@@ -150,7 +158,9 @@ struct RawRequestDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case method, target, headers, body
-        case bodyEncoding = "body_encoding", bodySize = "body_size", bodyTruncated = "body_truncated"
+        case bodyEncoding = "body_encoding"
+        case bodySize = "body_size"
+        case bodyTruncated = "body_truncated"
     }
 }
 
@@ -177,6 +187,8 @@ struct RejectionDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, channel, reason, message
-        case receivedAt = "received_at", httpStatus = "http_status", rawRequest = "raw_request"
+        case receivedAt = "received_at"
+        case httpStatus = "http_status"
+        case rawRequest = "raw_request"
     }
 }

@@ -10,9 +10,15 @@ struct HookDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case name, url, enabled, filter, headers, origin
-        case timeoutSeconds = "timeout_seconds", maxInFlight = "max_in_flight", ratePerSecond = "rate_per_second"
-        case retrySchedule = "retry_schedule", disabledReason = "disabled_reason", lastSuccessAt = "last_success_at"
-        case failingSince = "failing_since", createdAt = "created_at", secretCount = "active_secrets"
+        case timeoutSeconds = "timeout_seconds"
+        case maxInFlight = "max_in_flight"
+        case ratePerSecond = "rate_per_second"
+        case retrySchedule = "retry_schedule"
+        case disabledReason = "disabled_reason"
+        case lastSuccessAt = "last_success_at"
+        case failingSince = "failing_since"
+        case createdAt = "created_at"
+        case secretCount = "active_secrets"
         case ed25519PublicKey = "ed25519_public_key"
     }
 
@@ -33,7 +39,8 @@ struct HookDTO: Encodable {
         try container.encode(hook.failingSince.map(RFC3339.format), forKey: .failingSince)
         try container.encode(RFC3339.format(hook.createdAt), forKey: .createdAt)
         try container.encode(secretCount, forKey: .secretCount)
-        try container.encode(hook.ed25519Key.flatMap(WebhookSigner.publicKey(forSigningKey:)), forKey: .ed25519PublicKey)
+        try container.encode(
+            hook.ed25519Key.flatMap(WebhookSigner.publicKey(forSigningKey:)), forKey: .ed25519PublicKey)
     }
 }
 
@@ -44,9 +51,15 @@ struct DeliveryDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, hook, status, attempts
-        case eventId = "event_id", taskId = "task_id", webhookId = "webhook_id", attemptCount = "attempt_count"
-        case nextAttemptAt = "next_attempt_at", lastStatusCode = "last_status_code", lastError = "last_error"
-        case createdAt = "created_at", deliveredAt = "delivered_at"
+        case eventId = "event_id"
+        case taskId = "task_id"
+        case webhookId = "webhook_id"
+        case attemptCount = "attempt_count"
+        case nextAttemptAt = "next_attempt_at"
+        case lastStatusCode = "last_status_code"
+        case lastError = "last_error"
+        case createdAt = "created_at"
+        case deliveredAt = "delivered_at"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -73,7 +86,9 @@ struct AttemptDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case error
-        case startedAt = "started_at", durationMs = "duration_ms", statusCode = "status_code"
+        case startedAt = "started_at"
+        case durationMs = "duration_ms"
+        case statusCode = "status_code"
         case responseBody = "response_body"
     }
 

@@ -90,7 +90,8 @@ public struct HooksController<Context: RequestContext>: Sendable {
         let hook = try await existing(context)
         let spec = try await Self.decode(request)
         if spec.secrets != nil {
-            throw APIError.badRequest("secrets cannot be patched; use POST /v1/hooks/{name}/rotate-secret", code: "invalid_hook")
+            throw APIError.badRequest(
+                "secrets cannot be patched; use POST /v1/hooks/{name}/rotate-secret", code: "invalid_hook")
         }
         if let name = spec.name, name != hook.name {
             throw APIError.badRequest("a hook cannot be renamed", code: "invalid_hook")
@@ -98,7 +99,8 @@ public struct HooksController<Context: RequestContext>: Sendable {
         return try await run {
             var updated = try await store.updateHook(try spec.applied(to: hook, origin: hook.origin), at: clock.now())
             if let enabled = spec.enabled, enabled != hook.enabled {
-                updated = try await store.setHookEnabled(named: hook.name, enabled: enabled, reason: "operator", at: clock.now())
+                updated = try await store.setHookEnabled(
+                    named: hook.name, enabled: enabled, reason: "operator", at: clock.now())
             }
             return try JSONResponse.make(try await dto(updated))
         }
@@ -125,7 +127,8 @@ public struct HooksController<Context: RequestContext>: Sendable {
     private func setEnabled(_ enabled: Bool, _ request: Request, _ context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let hook = try await existing(context)
-        let updated = try await store.setHookEnabled(named: hook.name, enabled: enabled, reason: "operator", at: clock.now())
+        let updated = try await store.setHookEnabled(
+            named: hook.name, enabled: enabled, reason: "operator", at: clock.now())
         return try JSONResponse.make(try await dto(updated))
     }
 
@@ -155,13 +158,15 @@ public struct HooksController<Context: RequestContext>: Sendable {
     @Sendable func test(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let hook = try await existing(context)
-        let attempt = await dispatcher.sendTest(hook: hook, secrets: try await store.secrets(hookId: hook.id, at: clock.now()))
+        let attempt = await dispatcher.sendTest(
+            hook: hook, secrets: try await store.secrets(hookId: hook.id, at: clock.now()))
         return try JSONResponse.make(AttemptDTO(attempt: attempt))
     }
 
     static func decode(_ request: Request) async throws -> HookSpec {
         let allowed = Set(HookSpec.CodingKeys.allCases.map(\.rawValue))
-        let bytes = try await JSONBody.object(request, allowed: allowed, code: "invalid_hook", maxBytes: 64 * 1024).bytes
+        let bytes = try await JSONBody.object(request, allowed: allowed, code: "invalid_hook", maxBytes: 64 * 1024)
+            .bytes
         do {
             return try JSONDecoder().decode(HookSpec.self, from: Data(bytes))
         } catch {

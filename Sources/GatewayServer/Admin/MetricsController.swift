@@ -37,8 +37,10 @@ public struct MetricsController<Context: RequestContext>: Sendable {
             let labels = [("hook", hook.name)]
             gauge("imm_gateway_deliveries_pending", "Deliveries pending, failed (to retry) or in flight", labels)
                 .set(to: Double(hook.pending))
-            gauge("imm_gateway_deliveries_dead", "Deliveries whose retries are exhausted", labels).set(to: Double(hook.dead))
-            gauge("imm_gateway_deliveries_paused", "Deliveries waiting for a disabled hook", labels).set(to: Double(hook.paused))
+            gauge("imm_gateway_deliveries_dead", "Deliveries whose retries are exhausted", labels).set(
+                to: Double(hook.dead))
+            gauge("imm_gateway_deliveries_paused", "Deliveries waiting for a disabled hook", labels).set(
+                to: Double(hook.paused))
             gauge("imm_gateway_delivery_oldest_pending_seconds", "Age of the oldest pending delivery", labels)
                 .set(to: Double(hook.oldestPendingAgeSeconds ?? 0))
         }
@@ -60,7 +62,8 @@ public struct MetricsController<Context: RequestContext>: Sendable {
             try await store.probeWritable()
             return try JSONResponse.make(["status": "ready"])
         } catch {
-            throw APIError(.serviceUnavailable, code: "not_ready", message: "the database does not accept writes: \(error)")
+            throw APIError(
+                .serviceUnavailable, code: "not_ready", message: "the database does not accept writes: \(error)")
         }
     }
 }

@@ -82,13 +82,15 @@ public struct OperationsController<Context: RequestContext>: Sendable {
     /// `POST /v1/replays`: a filter, `rate_per_second`, `dry_run`, `requested_by`.
     @Sendable func createReplay(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        let allowed = Set(ReplayFilter.CodingKeys.allCases.map(\.rawValue) + ["rate_per_second", "dry_run", "requested_by"])
+        let allowed = Set(
+            ReplayFilter.CodingKeys.allCases.map(\.rawValue) + ["rate_per_second", "dry_run", "requested_by"])
         let value = try await body(request, allowed: allowed)
         var filterFields = value.objectValue ?? [:]
         for key in ["rate_per_second", "dry_run", "requested_by"] { filterFields[key] = nil }
         let filter: ReplayFilter
         do {
-            filter = try JSONDecoder().decode(ReplayFilter.self, from: Data(JSONValue.object(filterFields).jsonText().utf8))
+            filter = try JSONDecoder().decode(
+                ReplayFilter.self, from: Data(JSONValue.object(filterFields).jsonText().utf8))
         } catch {
             throw APIError.badRequest("invalid replay filter: \(error)", code: "invalid_request")
         }
@@ -113,14 +115,17 @@ public struct OperationsController<Context: RequestContext>: Sendable {
     @Sendable func listReplays(_ request: Request, context: Context) async throws -> Response {
         let query = try QueryParameters(request, allowed: ["limit", "cursor"])
         let page = try await store.replays(limit: try query.limit(), before: try query.cursor())
-        return try JSONResponse.make(PageResponse("replays", page.items.map(ReplayDTO.init), nextCursor: page.nextCursor))
+        return try JSONResponse.make(
+            PageResponse("replays", page.items.map(ReplayDTO.init), nextCursor: page.nextCursor))
     }
 
     /// `GET /v1/replays/{id}`: state and progress.
     @Sendable func showReplay(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let replayId = try id(context, "replay")
-        guard let replay = try await store.replay(id: replayId) else { throw APIError.notFound("no replay \(replayId)") }
+        guard let replay = try await store.replay(id: replayId) else {
+            throw APIError.notFound("no replay \(replayId)")
+        }
         return try JSONResponse.make(ReplayDTO(replay: replay))
     }
 
@@ -139,11 +144,13 @@ public struct OperationsController<Context: RequestContext>: Sendable {
         var state = DecodeState.undecodable
         if let text = value["decode_state"]?.stringValue {
             guard let parsed = DecodeState(rawValue: text) else {
-                throw APIError.badRequest("decode_state must be undecodable, generic or decoded", code: "invalid_request")
+                throw APIError.badRequest(
+                    "decode_state must be undecodable, generic or decoded", code: "invalid_request")
             }
             state = parsed
         }
-        let result = try await Reprocessor(store: store, clock: clock).run(state: state, fanOut: value["replay"] == .bool(true))
+        let result = try await Reprocessor(store: store, clock: clock).run(
+            state: state, fanOut: value["replay"] == .bool(true))
         return try JSONResponse.make(result)
     }
 
@@ -174,7 +181,8 @@ public struct OperationsController<Context: RequestContext>: Sendable {
         }
         let elapsed = ContinuousClock.now - started
         return try JSONResponse.make(
-            BackupResult(path: path, bytes: bytes, durationMs: Int(elapsed.components.seconds * 1000)), status: .created)
+            BackupResult(path: path, bytes: bytes, durationMs: Int(elapsed.components.seconds * 1000)), status: .created
+        )
     }
 
     /// `GET /v1/status`.

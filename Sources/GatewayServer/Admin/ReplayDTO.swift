@@ -8,7 +8,9 @@ struct ReplayDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, state, filter, matched, enqueued, delivered, failed
-        case ratePerSecond = "rate_per_second", requestedBy = "requested_by", createdAt = "created_at"
+        case ratePerSecond = "rate_per_second"
+        case requestedBy = "requested_by"
+        case createdAt = "created_at"
         case finishedAt = "finished_at"
     }
 
@@ -35,7 +37,9 @@ struct StatusDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case ingest, admin, database, events, tasks, hooks
-        case databaseBytes = "database_bytes", lastRejection = "last_rejection", runningReplays = "running_replays"
+        case databaseBytes = "database_bytes"
+        case lastRejection = "last_rejection"
+        case runningReplays = "running_replays"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -50,12 +54,16 @@ struct StatusDTO: Encodable {
         try container.encode(
             summary.hooks.map { hook in
                 [
-                    "name": hook.name, "enabled": "\(hook.enabled)", "pending": "\(hook.pending)", "dead": "\(hook.dead)",
-                    "paused": "\(hook.paused)", "oldest_pending_age_seconds": hook.oldestPendingAgeSeconds.map(String.init) ?? "",
+                    "name": hook.name, "enabled": "\(hook.enabled)", "pending": "\(hook.pending)",
+                    "dead": "\(hook.dead)",
+                    "paused": "\(hook.paused)",
+                    "oldest_pending_age_seconds": hook.oldestPendingAgeSeconds.map(String.init) ?? "",
                 ]
             }, forKey: .hooks)
         try container.encode(
-            summary.lastRejectionReason.map { ["reason": $0, "at": summary.lastRejectionAt.map(RFC3339.format) ?? ""] },
+            summary.lastRejectionReason.map {
+                ["reason": $0, "at": summary.lastRejectionAt.map(RFC3339.format) ?? ""]
+            },
             forKey: .lastRejection)
     }
 }

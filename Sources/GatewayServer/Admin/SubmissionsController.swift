@@ -30,7 +30,9 @@ public struct SubmissionsController<Context: RequestContext>: Sendable {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let allowed = Set(Submission.CodingKeys.allCases.map(\.rawValue))
-        let bytes = try await JSONBody.object(request, allowed: allowed, code: "invalid_submission", maxBytes: Self.maxBodyBytes).bytes
+        let bytes = try await JSONBody.object(
+            request, allowed: allowed, code: "invalid_submission", maxBytes: Self.maxBodyBytes
+        ).bytes
         let submission = try Self.decode(bytes)
         let outcome: SubmissionOutcome
         do {
@@ -42,7 +44,8 @@ public struct SubmissionsController<Context: RequestContext>: Sendable {
             throw apiError
         }
         guard let detail = try await store.detail(taskId: submission.taskId) else {
-            throw APIError(.internalServerError, code: "internal_error", message: "submission not readable after commit")
+            throw APIError(
+                .internalServerError, code: "internal_error", message: "submission not readable after commit")
         }
         return try JSONResponse.make(detail, status: outcome == .created ? .created : .ok)
     }

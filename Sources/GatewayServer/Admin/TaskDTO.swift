@@ -14,10 +14,22 @@ struct TaskDTO: Encodable {
     init(_ task: TaskRecord) { self.task = task }
 
     enum CodingKeys: String, CodingKey {
-        case taskId = "task_id", state, immStatus = "imm_status", hasSubmission = "has_submission", project, dataset
-        case code, message, submittedAt = "submitted_at", startedAt = "started_at", endedAt = "ended_at"
-        case firstNotifiedAt = "first_notified_at", lastEventAt = "last_event_at", deadline
-        case createdAt = "created_at", labels, resultEventId = "result_event_id", submission, faces, events
+        case taskId = "task_id"
+        case state
+        case immStatus = "imm_status"
+        case hasSubmission = "has_submission"
+        case project, dataset
+        case code, message
+        case submittedAt = "submitted_at"
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case firstNotifiedAt = "first_notified_at"
+        case lastEventAt = "last_event_at"
+        case deadline
+        case createdAt = "created_at"
+        case labels
+        case resultEventId = "result_event_id"
+        case submission, faces, events
         case deliveries
     }
 
@@ -52,8 +64,12 @@ struct FaceDTO: Encodable {
     let face: TaskFace
 
     enum CodingKeys: String, CodingKey {
-        case taskId = "task_id", sourceIndex = "source_index", sourceURI = "source_uri", rank, uri
-        case faceId = "face_id", similarity, boundary
+        case taskId = "task_id"
+        case sourceIndex = "source_index"
+        case sourceURI = "source_uri"
+        case rank, uri
+        case faceId = "face_id"
+        case similarity, boundary
     }
 
     enum BoundaryKeys: String, CodingKey {

@@ -195,7 +195,9 @@ extension BenchRunner {
         }
         let seconds = Self.seconds(ContinuousClock.now - started)
         let delivered = count - ingested.errors - max(0, target - sinkCount.value)
-        let cpu = gatewayPid.map { _ in CPUCost(from: before, to: CPUSample(gatewayPid: gatewayPid), requests: delivered) }
+        let cpu = gatewayPid.map { _ in
+            CPUCost(from: before, to: CPUSample(gatewayPid: gatewayPid), requests: delivered)
+        }
         return (delivered, seconds, cpu)
     }
 

@@ -28,7 +28,8 @@ public struct LoadGenerator: Sendable {
     public static func makeClient(connections: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(30)))
         configuration.httpVersion = .http1Only
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -43,7 +44,8 @@ public struct LoadGenerator: Sendable {
         let histograms = await withTaskGroup(of: Histogram<UInt64>.self) { group in
             for _ in 0..<connections {
                 group.addTask {
-                    var histogram = Histogram<UInt64>(highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three)
+                    var histogram = Histogram<UInt64>(
+                        highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three)
                     while true {
                         let index = next.increment()
                         guard index < requests.count else { break }
@@ -61,7 +63,12 @@ public struct LoadGenerator: Sendable {
                             errors.increment()
                         }
                         let elapsed = ContinuousClock.now - begin
-                        _ = histogram.record(UInt64(max(1, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
+                        _ = histogram.record(
+                            UInt64(
+                                max(
+                                    1,
+                                    elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds
+                                        / 1_000_000_000_000)))
                     }
                     return histogram
                 }
@@ -73,7 +80,8 @@ public struct LoadGenerator: Sendable {
         let elapsed = ContinuousClock.now - start
         return Result(
             requests: requests.count, errors: errors.value,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, histogram: histograms)
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            histogram: histograms)
     }
 
     /// An HTTP request for a captured one, sent to `base` (scheme, host and port).

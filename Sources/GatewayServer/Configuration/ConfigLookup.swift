@@ -1,5 +1,5 @@
-import Foundation
 import Configuration
+import Foundation
 
 /// Typed reads over a `ConfigReader` that fail loudly: a key that is set but cannot be converted is
 /// an error naming the key, never a silent fallback to the default.
@@ -19,7 +19,8 @@ struct ConfigLookup {
     func int(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = raw(key) else { return value }
         guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
-            throw ConfigurationError("\(key) must be an integer in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
+            throw ConfigurationError(
+                "\(key) must be an integer in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
         }
         return number
     }

@@ -1,7 +1,7 @@
 import Configuration
 import Foundation
-import GatewayStore
 import GatewayCore
+import GatewayStore
 import Yams
 
 extension GatewayConfig {
@@ -79,9 +79,11 @@ extension GatewayConfig {
         config.logLevel = try lookup.string("log_level", default: config.logLevel)
         config.maxCommitBatch = try lookup.int("max_commit_batch", default: config.maxCommitBatch, range: 1...10_000)
         config.ingest.listener.host = try lookup.string("ingest.host", default: config.ingest.listener.host)
-        config.ingest.listener.port = try lookup.int("ingest.port", default: config.ingest.listener.port, range: 0...65535)
+        config.ingest.listener.port = try lookup.int(
+            "ingest.port", default: config.ingest.listener.port, range: 0...65535)
         config.ingest.mnsPath = try lookup.path("ingest.mns_path", default: config.ingest.mnsPath)
-        config.ingest.eventBridgePath = try lookup.path("ingest.eventbridge_path", default: config.ingest.eventBridgePath)
+        config.ingest.eventBridgePath = try lookup.path(
+            "ingest.eventbridge_path", default: config.ingest.eventBridgePath)
         config.ingest.maxBodyBytes = try lookup.int(
             "ingest.max_body_bytes", default: config.ingest.maxBodyBytes, range: 1024...(64 << 20))
         config.ingest.rejectionBodyBytes = try lookup.int(
@@ -112,7 +114,8 @@ extension GatewayConfig {
         config.mns.signedPath = try lookup.string("mns.signed_path", default: config.mns.signedPath)
         config.mns.fetchCertificates = try lookup.bool("mns.fetch_certificates", default: config.mns.fetchCertificates)
         config.eventBridge.token = try lookup.string("eventbridge.token", default: config.eventBridge.token)
-        config.eventBridge.targetURL = try lookup.string("eventbridge.target_url", default: config.eventBridge.targetURL)
+        config.eventBridge.targetURL = try lookup.string(
+            "eventbridge.target_url", default: config.eventBridge.targetURL)
         config.eventBridge.certHosts = try lookup.list("eventbridge.cert_hosts")
         let schedule = try lookup.list("delivery.retry_schedule")
         if !schedule.isEmpty {
@@ -132,7 +135,8 @@ extension GatewayConfig {
             throw ConfigurationError("delivery.allowed_cidrs: '\(cidr)' is not an address range")
         }
         config.delivery.autoDisableAfterSeconds = try lookup.int(
-            "delivery.auto_disable_after_seconds", default: config.delivery.autoDisableAfterSeconds, range: 60...(365 * 86_400))
+            "delivery.auto_disable_after_seconds", default: config.delivery.autoDisableAfterSeconds,
+            range: 60...(365 * 86_400))
         func days(_ key: String, _ value: Int?) throws -> Int? {
             let number = try lookup.int(key, default: value ?? 0, range: 0...36_500)
             return number == 0 ? nil : number
@@ -182,7 +186,9 @@ extension GatewayConfig {
     private static func resolve(_ pins: [PinnedCertificate], against directory: String) -> [PinnedCertificate] {
         pins.map { pin in
             var pin = pin
-            if !pin.file.hasPrefix("/") { pin.file = URL(fileURLWithPath: directory).appendingPathComponent(pin.file).path }
+            if !pin.file.hasPrefix("/") {
+                pin.file = URL(fileURLWithPath: directory).appendingPathComponent(pin.file).path
+            }
             return pin
         }
     }

@@ -33,7 +33,9 @@ extension GatewayConfig {
         pinned: inout [String: [PinnedCertificate]]
     ) throws {
         for (keyNode, valueNode) in mapping {
-            guard let name = keyNode.scalar?.string else { throw ConfigurationError("non-string key under '\(prefix)'") }
+            guard let name = keyNode.scalar?.string else {
+                throw ConfigurationError("non-string key under '\(prefix)'")
+            }
             let key = prefix.isEmpty ? name : "\(prefix).\(name)"
             if pinnedListKeys.contains(key) {
                 pinned[key] = try pinnedList(valueNode, key: key)
@@ -45,7 +47,9 @@ extension GatewayConfig {
                 values[key] = scalar.string
             } else if let sequence = valueNode.sequence {
                 let items = try sequence.map { item in
-                    guard let text = item.scalar?.string else { throw ConfigurationError("'\(key)' must be a list of strings") }
+                    guard let text = item.scalar?.string else {
+                        throw ConfigurationError("'\(key)' must be a list of strings")
+                    }
                     return text
                 }
                 values[key] = items.joined(separator: ",")
@@ -106,7 +110,8 @@ extension GatewayConfig {
         }
         return try sequence.enumerated().map { index, item in
             guard let entry = item.mapping else { throw ConfigurationError("'\(key)[\(index)]' must be {url, file}") }
-            var url = "", file = ""
+            var url = ""
+            var file = ""
             for (k, v) in entry {
                 switch k.scalar?.string {
                 case "url": url = v.scalar?.string ?? ""

@@ -30,8 +30,11 @@ public struct HookSpec: Sendable, Codable, Equatable {
     /// The keys, as written.
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case name, url, secrets, enabled, filter, headers
-        case timeoutSeconds = "timeout_seconds", maxInFlight = "max_in_flight", ratePerSecond = "rate_per_second"
-        case retrySchedule = "retry_schedule", ed25519
+        case timeoutSeconds = "timeout_seconds"
+        case maxInFlight = "max_in_flight"
+        case ratePerSecond = "rate_per_second"
+        case retrySchedule = "retry_schedule"
+        case ed25519
     }
 
     /// Creates a spec.

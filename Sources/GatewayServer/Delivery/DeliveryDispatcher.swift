@@ -176,16 +176,22 @@ public final class DeliveryDispatcher: Service, Sendable {
         headers += [
             ("Content-Type", "application/json"), ("User-Agent", "imm-gateway/\(GatewayInfo.version)"),
             ("webhook-id", webhookId), ("webhook-timestamp", String(timestamp)),
-            ("webhook-signature", WebhookSigner.signatureHeader(
-                    id: webhookId, timestamp: timestamp, body: body, secrets: secrets, ed25519Key: hook.ed25519Key)),
+            (
+                "webhook-signature",
+                WebhookSigner.signatureHeader(
+                    id: webhookId, timestamp: timestamp, body: body, secrets: secrets, ed25519Key: hook.ed25519Key)
+            ),
         ]
         let wall = ContinuousClock.now
-        let result = await transport.post(url: hook.url, headers: headers, body: body, timeoutSeconds: hook.timeoutSeconds)
+        let result = await transport.post(
+            url: hook.url, headers: headers, body: body, timeoutSeconds: hook.timeoutSeconds)
         let elapsed = ContinuousClock.now - wall
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         return DeliveryAttempt(
             startedAt: started, durationMs: ms, statusCode: result.statusCode, responseBody: result.body,
-            error: result.error ?? (result.statusCode.map { (200..<300).contains($0) } == false ? "HTTP \(result.statusCode ?? 0)" : nil),
+            error: result.error
+                ?? (result.statusCode.map { (200..<300).contains($0) } == false
+                    ? "HTTP \(result.statusCode ?? 0)" : nil),
             retryAfter: RetryPolicy.parseRetryAfter(result.headers["retry-after"], now: started))
     }
 
@@ -197,9 +203,12 @@ public final class DeliveryDispatcher: Service, Sendable {
         if let since = item.hook.failingSince, now.timeIntervalSince(since) >= settings.autoDisableAfter {
             return .disableHook(reason: "no successful delivery since \(RFC3339.format(since))")
         }
-        let policy = item.hook.retrySchedule.map { RetryPolicy(schedule: $0, jitter: settings.retry.jitter) } ?? settings.retry
+        let policy =
+            item.hook.retrySchedule.map { RetryPolicy(schedule: $0, jitter: settings.retry.jitter) } ?? settings.retry
         let honoured = attempt.statusCode == 429 || attempt.statusCode == 503 ? attempt.retryAfter : nil
-        guard let delay = policy.delay(afterAttempt: item.delivery.attempts + 1, retryAfter: honoured) else { return .dead }
+        guard let delay = policy.delay(afterAttempt: item.delivery.attempts + 1, retryAfter: honoured) else {
+            return .dead
+        }
         return .retry(at: now.addingTimeInterval(delay))
     }
 

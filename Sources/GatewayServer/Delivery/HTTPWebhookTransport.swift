@@ -22,7 +22,9 @@ public final class HTTPWebhookTransport: WebhookTransport {
     public init(policy: NetworkPolicy) { self.policy = policy }
 
     /// Posts one delivery.
-    public func post(url: String, headers: [(String, String)], body: [UInt8], timeoutSeconds: Int) async -> TransportResult {
+    public func post(url: String, headers: [(String, String)], body: [UInt8], timeoutSeconds: Int) async
+        -> TransportResult
+    {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return TransportResult(statusCode: nil, error: "refused: \(url) is not an http(s) URL") }
@@ -31,7 +33,9 @@ public final class HTTPWebhookTransport: WebhookTransport {
         case .failure(let error): return TransportResult(statusCode: nil, error: error.description)
         case .success(let addresses):
             for candidate in addresses {
-                if let refusal = policy.refusal(for: candidate) { return TransportResult(statusCode: nil, error: refusal) }
+                if let refusal = policy.refusal(for: candidate) {
+                    return TransportResult(statusCode: nil, error: refusal)
+                }
             }
             guard let first = addresses.first else {
                 return TransportResult(statusCode: nil, error: "DNS: \(host) has no address")
@@ -100,8 +104,12 @@ public final class HTTPWebhookTransport: WebhookTransport {
                 var cursor: UnsafeMutablePointer<addrinfo>? = first
                 while let entry = cursor {
                     var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-                    if getnameinfo(entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
-                        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    if getnameinfo(
+                        entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
+                        NI_NUMERICHOST) == 0
+                    {
+                        let text = String(
+                            decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                         if !addresses.contains(text) { addresses.append(text) }
                     }
                     cursor = entry.pointee.ai_next

@@ -41,7 +41,8 @@ public struct APIError: HTTPResponseError, Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(Envelope(error: .init(code: code, message: message, field: field)))) ?? Data())
+        return Array(
+            (try? encoder.encode(Envelope(error: .init(code: code, message: message, field: field)))) ?? Data())
     }
 
     /// 400 with code `invalid_request`.
@@ -50,7 +51,9 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     /// 404 with code `not_found`.
-    public static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message: message) }
+    public static func notFound(_ message: String) -> APIError {
+        APIError(.notFound, code: "not_found", message: message)
+    }
 
     /// The refusal of an ingest request, with the status MNS and EventBridge act on.
     public init(_ error: IngestError) {

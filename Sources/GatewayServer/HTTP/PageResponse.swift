@@ -12,7 +12,6 @@ struct PageResponse<Item: Encodable>: Encodable {
         self.nextCursor = nextCursor
     }
 
-
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: DynamicKey.self)
         try container.encode(items, forKey: DynamicKey(name))

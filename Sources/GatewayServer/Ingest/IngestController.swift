@@ -33,7 +33,9 @@ public struct IngestController<Context: RequestContext>: Sendable {
 
     /// `POST {eventbridge_path}`: one EventBridge CloudEvent.
     @Sendable func receiveEventBridge(_ request: Request, context: Context) async throws -> Response {
-        try await receive(request, channel: .eventbridge) { await ingestor.ingestEventBridge($0, logger: context.logger) }
+        try await receive(request, channel: .eventbridge) {
+            await ingestor.ingestEventBridge($0, logger: context.logger)
+        }
     }
 
     private func receive(

@@ -40,7 +40,8 @@ public struct Reprocessor: Sendable {
                 guard decoded != event.decoded else { continue }
                 result.changed += decoded.state != event.decoded.state ? 1 : 0
                 result.deliveries += try await store.updateDecoded(
-                    eventId: event.id, decoded: decoded, fanOut: fanOut && decoded.state != .undecodable, at: clock.now())
+                    eventId: event.id, decoded: decoded, fanOut: fanOut && decoded.state != .undecodable,
+                    at: clock.now())
             }
         }
     }

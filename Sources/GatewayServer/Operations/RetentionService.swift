@@ -28,7 +28,9 @@ public struct RetentionService: Service {
     let logger: Logger
 
     /// Creates the service.
-    public init(store: SQLiteStore, clock: any WallClock, policy: Policy, interval: Duration = .seconds(3600), logger: Logger) {
+    public init(
+        store: SQLiteStore, clock: any WallClock, policy: Policy, interval: Duration = .seconds(3600), logger: Logger
+    ) {
         self.store = store
         self.clock = clock
         self.policy = policy

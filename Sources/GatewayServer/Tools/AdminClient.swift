@@ -50,7 +50,8 @@ public struct AdminClient: Sendable {
         let json = (try? JSONValue.parse(reply.body)) ?? .null
         guard (200..<300).contains(Int(reply.status)) else {
             let code = json["error"]?["code"]?.stringValue ?? "http_\(reply.status)"
-            let message = json["error"]?["message"]?.stringValue ?? String(decoding: reply.body.prefix(200), as: UTF8.self)
+            let message =
+                json["error"]?["message"]?.stringValue ?? String(decoding: reply.body.prefix(200), as: UTF8.self)
             throw AdminClientError(message: "HTTP \(reply.status) \(code): \(message)")
         }
         return (Int(reply.status), json)

@@ -16,7 +16,8 @@ public enum AdminRendering {
         let rows = (body["tasks"]?.arrayValue ?? []).map { task in
             ["task_id", "state", "project", "dataset", "created_at", "last_event_at"].map { text(task[$0]) }
         }
-        return TextTable.render(headers: ["TASK ID", "STATE", "PROJECT", "DATASET", "CREATED", "LAST EVENT"], rows: rows)
+        return TextTable.render(
+            headers: ["TASK ID", "STATE", "PROJECT", "DATASET", "CREATED", "LAST EVENT"], rows: rows)
             + footer(body)
     }
 
@@ -33,10 +34,15 @@ public enum AdminRendering {
         if body["code"] != nil && body["code"] != .null {
             lines.append("error            \(text(body["code"])): \(text(body["message"]))")
         }
-        let labels = (body["labels"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\(text($0.value))" }
+        let labels = (body["labels"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map {
+            "\($0.key)=\(text($0.value))"
+        }
         lines.append("labels           \(labels.isEmpty ? "-" : labels.joined(separator: ", "))")
         let faces = (body["faces"]?.arrayValue ?? []).map { face in
-            [text(face["source_index"]), text(face["rank"]), text(face["similarity"]), text(face["uri"]), text(face["face_id"])]
+            [
+                text(face["source_index"]), text(face["rank"]), text(face["similarity"]), text(face["uri"]),
+                text(face["face_id"]),
+            ]
         }
         lines.append("")
         lines.append("faces (\(faces.count))")
@@ -69,7 +75,9 @@ public enum AdminRendering {
         if let raw = body["raw_request"] {
             lines.append("")
             lines.append("\(text(raw["method"])) \(text(raw["target"]))")
-            for header in raw["headers"]?.arrayValue ?? [] { lines.append("\(text(header["name"])): \(text(header["value"]))") }
+            for header in raw["headers"]?.arrayValue ?? [] {
+                lines.append("\(text(header["name"])): \(text(header["value"]))")
+            }
             lines.append("")
             lines.append(text(raw["body"]))
         }
@@ -81,7 +89,8 @@ public enum AdminRendering {
         let rows = events.map { event in
             ["id", "received_at", "channel", "format", "task_id", "status", "decode_state"].map { text(event[$0]) }
         }
-        return TextTable.render(headers: ["ID", "RECEIVED", "CHANNEL", "FORMAT", "TASK ID", "STATUS", "DECODED"], rows: rows)
+        return TextTable.render(
+            headers: ["ID", "RECEIVED", "CHANNEL", "FORMAT", "TASK ID", "STATUS", "DECODED"], rows: rows)
     }
 
     static func footer(_ body: JSONValue) -> String {
@@ -97,7 +106,8 @@ public enum AdminRendering {
                 text(hook["origin"]), text(hook["last_success_at"]), text(hook["disabled_reason"]),
             ]
         }
-        return TextTable.render(headers: ["NAME", "STATE", "URL", "FROM", "LAST SUCCESS", "DISABLED BECAUSE"], rows: rows)
+        return TextTable.render(
+            headers: ["NAME", "STATE", "URL", "FROM", "LAST SUCCESS", "DISABLED BECAUSE"], rows: rows)
     }
 
     /// One hook, and any secrets the answer carries (creation and rotation only).
@@ -131,19 +141,23 @@ public enum AdminRendering {
 
     /// A replay's one-line progress.
     public static func progress(_ replay: JSONValue) -> String {
-        let matched = replay["matched"]?.intValue ?? 0, enqueued = replay["enqueued"]?.intValue ?? 0
-        let delivered = replay["delivered"]?.intValue ?? 0, failed = replay["failed"]?.intValue ?? 0
+        let matched = replay["matched"]?.intValue ?? 0
+        let enqueued = replay["enqueued"]?.intValue ?? 0
+        let delivered = replay["delivered"]?.intValue ?? 0
+        let failed = replay["failed"]?.intValue ?? 0
         let width = 20
         let filled = enqueued == 0 ? 0 : min(width, delivered * width / max(1, enqueued))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        return "[\(bar)] \(text(replay["state"])): matched \(matched), enqueued \(enqueued), delivered \(delivered), failed \(failed)"
+        return
+            "[\(bar)] \(text(replay["state"])): matched \(matched), enqueued \(enqueued), delivered \(delivered), failed \(failed)"
     }
 
     /// `replays show`.
     public static func replay(_ body: JSONValue) -> String {
         [
             "replay           \(text(body["id"]))", "state            \(text(body["state"]))",
-            "filter           \(body["filter"]?.jsonText() ?? "{}")", "rate             \(text(body["rate_per_second"]))/s",
+            "filter           \(body["filter"]?.jsonText() ?? "{}")",
+            "rate             \(text(body["rate_per_second"]))/s",
             "requested by     \(text(body["requested_by"])) at \(text(body["created_at"]))",
             "progress         matched \(text(body["matched"])), enqueued \(text(body["enqueued"])), delivered \(text(body["delivered"])), failed \(text(body["failed"]))",
             "finished         \(text(body["finished_at"]))",
@@ -153,7 +167,9 @@ public enum AdminRendering {
     /// `replays list`.
     public static func replayList(_ body: JSONValue) -> String {
         let rows = (body["replays"]?.arrayValue ?? []).map { replay in
-            ["id", "state", "matched", "enqueued", "delivered", "failed", "requested_by", "created_at"].map { text(replay[$0]) }
+            ["id", "state", "matched", "enqueued", "delivered", "failed", "requested_by", "created_at"].map {
+                text(replay[$0])
+            }
         }
         return TextTable.render(
             headers: ["ID", "STATE", "MATCHED", "ENQUEUED", "DELIVERED", "FAILED", "BY", "CREATED"], rows: rows)
@@ -174,11 +190,16 @@ public enum AdminRendering {
             lines.append("last rejection   none")
         }
         let hooks = (body["hooks"]?.arrayValue ?? []).map { hook in
-            [text(hook["name"]), hook["enabled"]?.stringValue == "true" ? "enabled" : "disabled", text(hook["pending"]),
-             text(hook["dead"]), text(hook["paused"]), text(hook["oldest_pending_age_seconds"])]
+            [
+                text(hook["name"]), hook["enabled"]?.stringValue == "true" ? "enabled" : "disabled",
+                text(hook["pending"]),
+                text(hook["dead"]), text(hook["paused"]), text(hook["oldest_pending_age_seconds"]),
+            ]
         }
         lines.append("")
-        lines.append(TextTable.render(headers: ["HOOK", "STATE", "PENDING", "DEAD", "PAUSED", "OLDEST PENDING (s)"], rows: hooks))
+        lines.append(
+            TextTable.render(
+                headers: ["HOOK", "STATE", "PENDING", "DEAD", "PAUSED", "OLDEST PENDING (s)"], rows: hooks))
         return lines.joined(separator: "\n")
     }
 }

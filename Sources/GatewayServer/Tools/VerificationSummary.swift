@@ -71,10 +71,16 @@ public struct VerificationSummary: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case format, authentic, failure, status
-        case certificateURL = "certificate_url", certificateURLAllowed = "certificate_url_allowed"
-        case certificateFingerprint = "certificate_fingerprint", signatureValid = "signature_valid"
-        case contentMD5Valid = "content_md5_valid", dateWithinWindow = "date_within_window"
-        case messageId = "message_id", eventId = "event_id", taskId = "task_id", decodeState = "decode_state"
+        case certificateURL = "certificate_url"
+        case certificateURLAllowed = "certificate_url_allowed"
+        case certificateFingerprint = "certificate_fingerprint"
+        case signatureValid = "signature_valid"
+        case contentMD5Valid = "content_md5_valid"
+        case dateWithinWindow = "date_within_window"
+        case messageId = "message_id"
+        case eventId = "event_id"
+        case taskId = "task_id"
+        case decodeState = "decode_state"
     }
 
     /// Encodes every key, with `null` for checks that were not reached, so scripts can rely on the shape.

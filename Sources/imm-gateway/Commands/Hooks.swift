@@ -7,7 +7,9 @@ import IMMNotify
 struct Hooks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage downstream hooks through the admin API.",
-        subcommands: [List.self, Add.self, Update.self, Remove.self, Enable.self, Disable.self, RotateSecret.self, Test.self])
+        subcommands: [
+            List.self, Add.self, Update.self, Remove.self, Enable.self, Disable.self, RotateSecret.self, Test.self,
+        ])
 
     /// The settings `add` and `update` share.
     struct Settings: ParsableArguments {
@@ -27,7 +29,9 @@ struct Hooks: AsyncParsableCommand {
             var fields: [String: JSONValue] = [:]
             if let url { fields["url"] = .string(url) }
             var filter: [String: JSONValue] = [:]
-            for (key, values) in [("status", status), ("project", project), ("dataset", dataset), ("task_types", taskType)]
+            for (key, values) in [
+                ("status", status), ("project", project), ("dataset", dataset), ("task_types", taskType),
+            ]
             where !values.isEmpty {
                 filter[key] = .array(values.map(JSONValue.string))
             }
@@ -52,7 +56,9 @@ struct Hooks: AsyncParsableCommand {
         private func pairs(_ items: [String], _ separator: Character, _ flag: String) throws -> [String: JSONValue] {
             var result: [String: JSONValue] = [:]
             for item in items {
-                guard let index = item.firstIndex(of: separator) else { throw ValidationError("\(flag) takes key\(separator)value") }
+                guard let index = item.firstIndex(of: separator) else {
+                    throw ValidationError("\(flag) takes key\(separator)value")
+                }
                 result[String(item[..<index]).trimmingCharacters(in: .whitespaces)] =
                     .string(String(item[item.index(after: index)...]).trimmingCharacters(in: .whitespaces))
             }
@@ -80,7 +86,8 @@ struct Hooks: AsyncParsableCommand {
             fields["name"] = .string(name)
             if let secret { fields["secrets"] = .array([.string(secret)]) }
             try await runAdmin {
-                let (_, body) = try await admin.client.post("/v1/hooks", json: Array(JSONValue.object(fields).jsonText().utf8))
+                let (_, body) = try await admin.client.post(
+                    "/v1/hooks", json: Array(JSONValue.object(fields).jsonText().utf8))
                 admin.print(body, AdminRendering.hook)
             }
         }
@@ -95,7 +102,8 @@ struct Hooks: AsyncParsableCommand {
             let fields = try settings.fields()
             try await runAdmin {
                 let (_, body) = try await admin.client.call(
-                    "PATCH", "/v1/hooks/\(AdminClient.encode(name))", json: Array(JSONValue.object(fields).jsonText().utf8))
+                    "PATCH", "/v1/hooks/\(AdminClient.encode(name))",
+                    json: Array(JSONValue.object(fields).jsonText().utf8))
                 admin.print(body, AdminRendering.hook)
             }
         }
@@ -144,7 +152,8 @@ struct Hooks: AsyncParsableCommand {
 }
 
 /// `POST /v1/hooks/{name}/{verb}` and print the answer.
-private func action(_ admin: AdminOptions, _ name: String, _ verb: String, _ render: (JSONValue) -> String) async throws {
+private func action(_ admin: AdminOptions, _ name: String, _ verb: String, _ render: (JSONValue) -> String) async throws
+{
     try await runAdmin {
         let (_, body) = try await admin.client.post("/v1/hooks/\(AdminClient.encode(name))/\(verb)", json: [])
         admin.print(body, render)

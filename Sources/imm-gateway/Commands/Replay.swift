@@ -18,7 +18,8 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Only this project.") var project: String?
     @Option(help: "Only this dataset.") var dataset: String?
     @Option(help: "Only tasks with this submission label, key=value.") var label: String?
-    @Option(help: "Only events with a delivery in this state (e.g. dead: redrive dead letters).") var deliveryStatus: String?
+    @Option(help: "Only events with a delivery in this state (e.g. dead: redrive dead letters).") var deliveryStatus:
+        String?
     @Option(help: "Events enqueued per second.") var rate: Double?
     @Flag(help: "Count and sample what would be replayed; change nothing.") var dryRun = false
     @Flag(help: "Start the replay and return without following its progress.") var detach = false
@@ -30,7 +31,9 @@ struct Replay: AsyncParsableCommand {
             if let eventId {
                 let body = hook.map { JSONValue.object(["hook": .string($0)]).jsonText() } ?? "{}"
                 let (_, result) = try await client.post("/v1/events/\(eventId)/replay", json: Array(body.utf8))
-                admin.print(result) { "replayed event \(eventId): \(AdminRendering.text($0["deliveries"])) deliveries enqueued" }
+                admin.print(result) {
+                    "replayed event \(eventId): \(AdminRendering.text($0["deliveries"])) deliveries enqueued"
+                }
                 return
             }
             var fields: [String: JSONValue] = [:]
@@ -43,7 +46,8 @@ struct Replay: AsyncParsableCommand {
             if let rate { fields["rate_per_second"] = .number(rate) }
             if dryRun { fields["dry_run"] = .bool(true) }
             fields["requested_by"] = .string("cli: \(ProcessInfo.processInfo.environment["USER"] ?? "unknown")")
-            let (_, created) = try await client.post("/v1/replays", json: Array(JSONValue.object(fields).jsonText().utf8))
+            let (_, created) = try await client.post(
+                "/v1/replays", json: Array(JSONValue.object(fields).jsonText().utf8))
             if dryRun {
                 admin.print(created) { body in
                     "dry run: \(AdminRendering.text(body["matched"])) events would be replayed\n"
@@ -51,7 +55,9 @@ struct Replay: AsyncParsableCommand {
                 }
                 return
             }
-            guard let id = created["id"]?.intValue else { throw AdminClientError(message: "the gateway returned no replay id") }
+            guard let id = created["id"]?.intValue else {
+                throw AdminClientError(message: "the gateway returned no replay id")
+            }
             if detach || admin.json {
                 admin.print(created, AdminRendering.replay)
                 return
@@ -137,7 +143,8 @@ struct Backup: AsyncParsableCommand {
 
 /// `imm-gateway status`: one screen of operational facts.
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Listeners, database size, task states, delivery backlog.")
+    static let configuration = CommandConfiguration(
+        abstract: "Listeners, database size, task states, delivery backlog.")
     @OptionGroup var admin: AdminOptions
     func run() async throws {
         try await runAdmin { admin.print(try await admin.client.get("/v1/status"), AdminRendering.status) }

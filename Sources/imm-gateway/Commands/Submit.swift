@@ -35,7 +35,9 @@ struct Submit: AsyncParsableCommand {
     func run() async throws {
         var fields: [String: JSONValue] = [:]
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("cannot read \(file)")
+            }
             guard let object = (try? JSONValue.parse(Array(data)))?.objectValue else {
                 throw ValidationError("\(file) is not a JSON object")
             }
@@ -58,7 +60,8 @@ struct Submit: AsyncParsableCommand {
         }
         guard fields["TaskId"] != nil else { throw ValidationError("--task-id (or TaskId in --file) is required") }
         try await runAdmin {
-            let (status, body) = try await admin.client.post("/v1/submissions", json: Array(JSONValue.object(fields).jsonText().utf8))
+            let (status, body) = try await admin.client.post(
+                "/v1/submissions", json: Array(JSONValue.object(fields).jsonText().utf8))
             if !admin.json { print(status == 201 ? "recorded" : "already recorded (unchanged)") }
             admin.print(body, AdminRendering.task)
         }

@@ -53,7 +53,9 @@ struct Events: AsyncParsableCommand {
 
         func run() async throws {
             let query = AdminClient.query([("limit", limit.map(String.init)), ("cursor", cursor)])
-            try await runAdmin { admin.print(try await admin.client.get("/v1/events" + query), AdminRendering.eventList) }
+            try await runAdmin {
+                admin.print(try await admin.client.get("/v1/events" + query), AdminRendering.eventList)
+            }
         }
     }
 

@@ -7,7 +7,8 @@ import IMMNotify
 /// `imm-gateway verify FILE`: checks a captured MNS push offline, step by step.
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a captured raw MNS push request (the fixture format) step by step; exit 0 only when authentic.")
+        abstract: "Check a captured raw MNS push request (the fixture format) step by step; exit 0 only when authentic."
+    )
 
     @Argument(help: "A raw HTTP request: request line, headers, blank line, body.")
     var file: String
@@ -44,7 +45,9 @@ struct Verify: AsyncParsableCommand {
         }
         let pinned: RSACertificate?
         if let cert {
-            guard let data = FileManager.default.contents(atPath: cert) else { throw ValidationError("cannot read \(cert)") }
+            guard let data = FileManager.default.contents(atPath: cert) else {
+                throw ValidationError("cannot read \(cert)")
+            }
             pinned = try RSACertificate(pem: Array(data))
         } else {
             pinned = nil

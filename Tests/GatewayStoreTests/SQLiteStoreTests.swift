@@ -83,7 +83,7 @@ struct SQLiteStoreTests {
                     BEGIN SELECT RAISE(ABORT, 'poisoned'); END
                     """)
         }
-        try await side.close()
+        try side.close()
         let results = try await store.commit([
             .notification(record(messageId: "M1", envelopeId: "E1")),
             .notification(record(messageId: "M2", envelopeId: "POISON")),

@@ -30,6 +30,7 @@ public struct LoadGenerator: Sendable {
         configuration.httpVersion = .http1Only
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.tracing.tracer = nil  // see HTTPWebhookTransport: the loader shares the gateway's cores
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -71,99 +71,147 @@ extension SQLiteStore: DeliveryStore {
 
     /// Claims due deliveries: pending or failed ones whose time came, and in-flight ones whose lease
     /// expired (a crashed or killed attempt). The lease lasts `lease` seconds but never less than the
-    /// hook's timeout plus 5 s, so a live attempt is never claimed twice. A delivery waits while an earlier one for the same task
-    /// and hook is unfinished, and a hook never gets more than its `max_in_flight`.
+    /// hook's timeout plus 5 s, so a live attempt is never claimed twice. A delivery waits while an
+    /// earlier one for the same task and hook is unfinished, and a hook never gets more than its
+    /// `max_in_flight`.
+    ///
+    /// One query finds the claimable deliveries with their events and submissions (a statement per
+    /// delivery for each was most of the claim's cost); the leases are written in the same
+    /// transaction, and the stored content is parsed after it, off the database's serial writer.
     public func claimDueDeliveries(at now: Date, limit: Int, lease: TimeInterval, inFlight: [Int64: Int]) async throws
         -> [ClaimedDelivery]
     {
         let ms = now.millisecondsSince1970
-        return try await bookkeepingWrite { db in
-            let candidates = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM (
-                            SELECT * FROM delivery WHERE status IN ('pending', 'failed') AND nextAttemptAt <= ?
-                            ORDER BY nextAttemptAt, id LIMIT ?)
-                        UNION ALL
-                        SELECT * FROM (
-                            SELECT * FROM delivery WHERE status = 'in_flight' AND lockedUntil <= ? ORDER BY lockedUntil LIMIT ?)
-                        """),
-                arguments: [ms, limit * 4, ms, limit])
+        let leased = try await bookkeepingWrite { db in
             var hooks: [Int64: Hook] = [:]
             var hookSecrets: [Int64: [String]] = [:]
-            func secrets(_ hookId: Int64) throws -> [String] {
-                if let known = hookSecrets[hookId] { return known }
-                let found = try Self.secrets(hookId: hookId, at: now, db)
-                hookSecrets[hookId] = found
-                return found
-            }
             var counts = inFlight
-            var claimed: [ClaimedDelivery] = []
-            for row in candidates where claimed.count < limit {
-                let hookId: Int64 = row["hookId"]
-                if hooks[hookId] == nil {
-                    guard
-                        let hookRow = try Row.fetchOne(
-                            db.cachedStatement(sql: "SELECT * FROM hook WHERE id = ?"), arguments: [hookId])
-                    else { continue }
-                    hooks[hookId] = try Self.hook(from: hookRow)
-                }
-                guard let hook = hooks[hookId], hook.enabled, counts[hookId, default: 0] < hook.maxInFlight else {
-                    continue
-                }
-                let id: Int64 = row["id"]
-                let taskId: String? = row["taskId"]
-                // `+hookId` keeps SQLite on delivery_taskId (a task has few deliveries); through
-                // delivery_hookId it would walk every older delivery of the hook.
-                if let taskId,
-                    try Bool.fetchOne(
-                        db.cachedStatement(
-                            sql: """
-                                SELECT 1 FROM delivery WHERE +hookId = ? AND taskId = ? AND id < ?
-                                    AND status IN ('pending', 'failed', 'in_flight', 'paused') LIMIT 1
-                                """),
-                        arguments: [hookId, taskId, id]) == true
-                {
-                    continue
-                }
-                if row["labelsPending"] == true, let taskId {
-                    let wanted = hook.filter.labels ?? [:]
-                    let labels = try Self.labels(taskId: taskId, db)
-                    if wanted.contains(where: { labels[$0.key] != $0.value }) {
-                        try db.cachedStatement(
-                            sql: "UPDATE delivery SET status = 'skipped', lastError = ?, updatedAt = ? WHERE id = ?"
-                        ).execute(arguments: ["the hook's label filter does not match the task's submission", ms, id])
+            var leased: [LeasedDelivery] = []
+            var unwanted: [Int64] = []
+            // A cursor: only the rows claimed are copied out (each carries its event's content). It
+            // ends with this block (its statement reset), before the leases are written.
+            do {
+                let candidates = try Row.fetchCursor(
+                    db.cachedStatement(sql: Self.claimSQL), arguments: [ms, limit * 4, ms, limit],
+                    adapter: Self.claimRow)
+                while leased.count < limit, let row = try candidates.next() {
+                    guard let deliveryRow = row.scopes["delivery"], let eventRow = row.scopes["event"] else { continue }
+                    let hookId: Int64 = deliveryRow["hookId"]
+                    if hooks[hookId] == nil {
+                        guard
+                            let hookRow = try Row.fetchOne(
+                                db.cachedStatement(sql: "SELECT * FROM hook WHERE id = ?"), arguments: [hookId])
+                        else { continue }
+                        hooks[hookId] = try Self.hook(from: hookRow)
+                        hookSecrets[hookId] = try Self.secrets(hookId: hookId, at: now, db)
+                    }
+                    guard let hook = hooks[hookId], hook.enabled, counts[hookId, default: 0] < hook.maxInFlight else {
                         continue
                     }
+                    let id: Int64 = deliveryRow["id"]
+                    let taskId: String? = deliveryRow["taskId"]
+                    if deliveryRow["labelsPending"] == true, let taskId {
+                        let wanted = hook.filter.labels ?? [:]
+                        let labels = try Self.labels(taskId: taskId, db)
+                        if wanted.contains(where: { labels[$0.key] != $0.value }) {
+                            unwanted.append(id)
+                            continue
+                        }
+                    }
+                    counts[hookId, default: 0] += 1
+                    var delivery = try Self.delivery(from: deliveryRow, hookName: hook.name)
+                    delivery.status = .inFlight
+                    let (event, parsedContent) = Self.unparsedDeliveredEvent(from: eventRow)
+                    leased.append(
+                        LeasedDelivery(
+                            delivery: delivery, hook: hook, secrets: hookSecrets[hookId] ?? [], event: event,
+                            parsedContent: parsedContent, submission: row["submissionDocument"]))
                 }
+            }
+            for id in unwanted {
+                try db.cachedStatement(
+                    sql: "UPDATE delivery SET status = 'skipped', lastError = ?, updatedAt = ? WHERE id = ?"
+                ).execute(arguments: ["the hook's label filter does not match the task's submission", ms, id])
+            }
+            for item in leased {
+                let until = now.addingTimeInterval(max(lease, TimeInterval(item.hook.timeoutSeconds + 5)))
                 try db.cachedStatement(
                     sql: "UPDATE delivery SET status = 'in_flight', lockedUntil = ?, updatedAt = ? WHERE id = ?"
-                ).execute(arguments: [
-                    now.addingTimeInterval(max(lease, TimeInterval(hook.timeoutSeconds + 5))).millisecondsSince1970, ms,
-                    id,
-                ])
-                counts[hookId, default: 0] += 1
-                guard
-                    let eventRow = try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT \(Self.deliveredEventColumns) FROM event WHERE id = ?"),
-                        arguments: [row["eventId"]])
-                else { continue }
-                let event = try Self.deliveredEvent(from: eventRow)
-                let submission = try event.correlatedTaskId.flatMap { taskId in
-                    try String.fetchOne(
-                        db.cachedStatement(sql: "SELECT document FROM submission WHERE taskId = ?"), arguments: [taskId]
-                    )
-                }.map { try decodeJSON(Submission.self, $0) }
-                var delivery = try Self.delivery(from: row, hookName: hook.name)
-                delivery.status = .inFlight
-                claimed.append(
-                    ClaimedDelivery(
-                        delivery: delivery, hook: hook, secrets: try secrets(hookId),
-                        event: event, submission: submission))
+                ).execute(arguments: [until.millisecondsSince1970, ms, item.delivery.id])
             }
-            return claimed
+            return leased
+        }
+        // A delivery whose stored event or submission cannot be read back is left leased: it is due
+        // again when the lease ends, like one whose attempt was cut off, and nothing is lost.
+        return leased.compactMap { item in
+            var event = item.event
+            do {
+                event.decoded.content = try storedContent(parsed: item.parsedContent, text: event.decoded.contentText)
+                let submission = try item.submission.map { try decodeJSON(Submission.self, $0) }
+                return ClaimedDelivery(
+                    delivery: item.delivery, hook: item.hook, secrets: item.secrets, event: event,
+                    submission: submission)
+            } catch {
+                return nil
+            }
         }
     }
+
+    /// A delivery leased by a claim, its event and submission still as stored.
+    private struct LeasedDelivery: Sendable {
+        var delivery: Delivery
+        var hook: Hook
+        var secrets: [String]
+        var event: DeliveredEvent
+        var parsedContent: String?
+        var submission: String?
+    }
+
+    /// The claimable deliveries with their events (the columns `deliveredEventColumns` names, in
+    /// that order) and their task's submission document. `NOT EXISTS` keeps a delivery waiting
+    /// while an earlier one for the same task and hook is unfinished; `+hookId` keeps SQLite on
+    /// delivery_taskId there (a task has few deliveries; through delivery_hookId it would walk
+    /// every older delivery of the hook).
+    ///
+    /// `INDEXED BY`: without statistics SQLite prefers delivery_status (an equality on `status`)
+    /// to the partial indexes, then reads and sorts every pending and failed delivery to return the
+    /// first few, on every claim: a backlog (a hook down for an hour) made each claim cost as much
+    /// as the backlog was long. The partial indexes hand out the due ones in order and stop.
+    public static let claimSQL: String = {
+        let waiting = """
+            NOT EXISTS (SELECT 1 FROM delivery AS earlier WHERE +earlier.hookId = due.hookId
+                AND earlier.taskId = due.taskId AND earlier.id < due.id
+                AND earlier.status IN ('pending', 'failed', 'in_flight', 'paused'))
+            """
+        let eventColumns = deliveredEventColumns.split(separator: ",")
+            .map { "event." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+        return """
+            SELECT \(eventColumns), submission.document AS submissionDocument, claimable.*
+            FROM (
+                SELECT * FROM (
+                    SELECT *, 0 AS claimBranch, nextAttemptAt AS claimDue FROM delivery AS due INDEXED BY delivery_due
+                    WHERE status IN ('pending', 'failed') AND nextAttemptAt <= ? AND \(waiting)
+                    ORDER BY nextAttemptAt, id LIMIT ?)
+                UNION ALL
+                SELECT * FROM (
+                    SELECT *, 1 AS claimBranch, lockedUntil AS claimDue FROM delivery AS due
+                        INDEXED BY delivery_inFlight
+                    WHERE status = 'in_flight' AND lockedUntil <= ? AND \(waiting)
+                    ORDER BY lockedUntil LIMIT ?)
+            ) AS claimable
+            JOIN event ON event.id = claimable.eventId
+            LEFT JOIN submission ON submission.taskId = event.correlatedTaskId
+            ORDER BY claimable.claimBranch, claimable.claimDue, claimable.id
+            """
+    }()
+
+    /// Splits a row of `claimSQL` into its event and delivery parts.
+    private static let claimRow: ScopeAdapter = {
+        let eventCount = deliveredEventColumns.split(separator: ",").count
+        return ScopeAdapter([
+            "event": RangeRowAdapter(0..<eventCount), "delivery": SuffixRowAdapter(fromIndex: eventCount + 1),
+        ])
+    }()
 
     /// Records many attempts in one transaction.
     public func finishAll(_ finishes: [DeliveryFinish]) async throws {

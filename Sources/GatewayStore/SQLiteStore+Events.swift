@@ -48,12 +48,17 @@ extension SQLiteStore: EventReader {
 
     /// The parsed notification of an event row (needs only the columns `deliveredEventColumns` names).
     static func decoded(from row: Row) throws -> DecodedNotification {
-        let parsed: String? = row["parsedContent"]
-        return DecodedNotification(
+        var decoded = unparsedDecoded(from: row)
+        decoded.content = try storedContent(parsed: row["parsedContent"], text: decoded.contentText)
+        return decoded
+    }
+
+    /// The notification of an event row with its content not parsed yet (nil).
+    private static func unparsedDecoded(from row: Row) -> DecodedNotification {
+        DecodedNotification(
             source: row["source"], messageId: row["messageId"], type: row["type"], subject: row["subject"],
-            eventTime: row["eventTime"], content: try storedContent(parsed: parsed, text: row["contentText"]),
-            contentText: row["contentText"], state: DecodeState(rawValue: row["decodeState"]) ?? .undecodable,
-            decodeError: row["decodeError"])
+            eventTime: row["eventTime"], content: nil, contentText: row["contentText"],
+            state: DecodeState(rawValue: row["decodeState"]) ?? .undecodable, decodeError: row["decodeError"])
     }
 
     /// The event columns a delivery needs: no raw request, no evidence.
@@ -62,10 +67,13 @@ extension SQLiteStore: EventReader {
         decodeError, correlatedTaskId
         """
 
-    static func deliveredEvent(from row: Row) throws -> DeliveredEvent {
-        DeliveredEvent(
-            id: row["id"], receivedAt: Date(millisecondsSince1970: row["receivedAt"]), decoded: try decoded(from: row),
-            correlatedTaskId: row["correlatedTaskId"])
+    /// A delivered event read from `row` with its content not parsed yet, and the `parsedContent`
+    /// column: `storedContent(parsed:text:)` completes it, outside the transaction that read it.
+    static func unparsedDeliveredEvent(from row: Row) -> (event: DeliveredEvent, parsedContent: String?) {
+        let event = DeliveredEvent(
+            id: row["id"], receivedAt: Date(millisecondsSince1970: row["receivedAt"]),
+            decoded: unparsedDecoded(from: row), correlatedTaskId: row["correlatedTaskId"])
+        return (event, row["parsedContent"])
     }
 
     static func event(from row: Row) throws -> StoredEvent {

@@ -123,12 +123,6 @@ struct SQLiteStoreTests {
             ),
             (
                 """
-                SELECT 1 FROM delivery WHERE +hookId = ? AND taskId = ? AND id < ?
-                    AND status IN ('pending', 'failed', 'in_flight', 'paused') LIMIT 1
-                """, [1, "T", 9], "delivery_taskId"
-            ),
-            (
-                """
                 SELECT 1 FROM delivery JOIN event ON event.id = delivery.eventId
                 WHERE +delivery.hookId = ? AND delivery.taskId = ? AND delivery.status = 'delivered'
                     AND event.status IN ('Succeeded', 'Failed') LIMIT 1
@@ -151,6 +145,51 @@ struct SQLiteStoreTests {
             #expect(plan.contains("INDEX \(index) "), "\(sql): \(plan)")
             #expect(!["SCAN event", "SCAN delivery", "SCAN face"].contains { plan.contains($0) }, "\(sql): \(plan)")
         }
+        // The claim walks the partial indexes of due and expired deliveries (in order, stopping at
+        // the limit), never delivery_status (every pending delivery, then a sort), and checks for
+        // an earlier unfinished delivery of the same task through delivery_taskId.
+        let claim = try await store.queryPlan(SQLiteStore.claimSQL, arguments: [0, 4, 0, 1]).joined(separator: " | ")
+        for index in [
+            "delivery_due (nextAttemptAt<?)", "delivery_inFlight (lockedUntil<?)", "delivery_taskId (taskId=?",
+        ] {
+            #expect(claim.contains("INDEX \(index)"), "\(claim)")
+        }
+        #expect(!claim.contains("delivery_status") && !claim.contains("SCAN delivery"), "\(claim)")
+    }
+
+    @Test("a claim hands out due deliveries oldest first up to its limit, one at a time per task, and leases them")
+    func claimOrderLimitAndLease() async throws {
+        let store = try SQLiteStore(path: temporaryPath())
+        let hook = try await store.createHook(
+            Hook(name: "h", url: "https://x.example", maxInFlight: 100),
+            secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+            at: Date(timeIntervalSince1970: 1_799_999_000))
+        // Six events of tasks A, B, A, C, D, E: A's second one waits for its first.
+        var writes: [IngestWrite] = []
+        for (index, task) in ["A", "B", "A", "C", "D", "E"].enumerated() {
+            var write = record(messageId: "M\(index)", envelopeId: "E\(index)")
+            write.decoded = DecodedNotification(
+                source: "acs.imm", messageId: "E\(index)", type: "imm:Task:FacesSearching",
+                content: IMMTaskContent(json: .object(["TaskId": .string(task), "Status": .string("Running")])),
+                contentText: #"{"TaskId":"\#(task)","Status":"Running"}"#, state: .decoded)
+            write.receivedAt = write.receivedAt.addingTimeInterval(Double(index))
+            writes.append(.notification(write))
+        }
+        _ = try await store.commit(writes)
+        let now = Date(timeIntervalSince1970: 1_800_000_100)
+        func taskIds(_ claimed: [ClaimedDelivery]) -> [String?] { claimed.map(\.delivery.taskId) }
+        let first = try await store.claimDueDeliveries(at: now, limit: 3, lease: 60, inFlight: [:])
+        #expect(taskIds(first) == ["A", "B", "C"])
+        #expect(first.allSatisfy { $0.hook.id == hook.id && $0.delivery.status == .inFlight })
+        #expect(first.first?.event.decoded.content?.taskId == "A", "the stored content is parsed for the payload")
+        // The rest, but not A's second delivery while its first is in flight.
+        let second = try await store.claimDueDeliveries(at: now, limit: 10, lease: 60, inFlight: [hook.id: 3])
+        #expect(taskIds(second) == ["D", "E"])
+        #expect(try await store.claimDueDeliveries(at: now, limit: 10, lease: 60, inFlight: [hook.id: 5]).isEmpty)
+        // The leases lapse (a killed process): the first claim's deliveries are due again, in order.
+        let later = now.addingTimeInterval(3600)
+        let again = try await store.claimDueDeliveries(at: later, limit: 2, lease: 60, inFlight: [:])
+        #expect(again.map(\.delivery.id) == first.prefix(2).map(\.delivery.id))
     }
 
     @Test("the background checkpointer copies the whole log while commits no longer checkpoint")

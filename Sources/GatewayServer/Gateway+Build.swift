@@ -71,7 +71,9 @@ public func buildGateway(
     let policy = NetworkPolicy(
         allowPrivateNetworks: config.delivery.allowPrivateNetworks,
         allowedCIDRs: config.delivery.allowedCIDRs.compactMap(CIDR.init))
-    let transport = overrides.webhookTransport ?? HTTPWebhookTransport(policy: policy)
+    let transport =
+        overrides.webhookTransport
+        ?? HTTPWebhookTransport(policy: policy, connectionsPerHost: config.delivery.maxInFlight)
     var settings = DeliveryDispatcher.Settings()
     settings.retry = RetryPolicy(schedule: config.delivery.retrySchedule)
     settings.maxInFlight = config.delivery.maxInFlight

@@ -192,6 +192,29 @@ struct DeliveryTests {
         }
     }
 
+    @Test("a hook's max_in_flight above 8 is the concurrency its receiver sees")
+    func maxInFlightIsConcurrency() async throws {
+        let receiver = RecordingReceiver()
+        receiver.script([], fallback: .init(delay: .seconds(2)))
+        let key = try RSASigningKey(pem: try Fixtures.testKeyPEM())
+        try await receiver.serve {
+            let gateway = try await gateway(hooks: [receiver.hook("wide") { $0.maxInFlight = 16 }])
+            for index in 0..<16 {
+                let push = try MNSPushBuilder(
+                    format: .xml, taskId: "T-wide-\(index)", date: Fixtures.fixtureDate, signingKey: key
+                ).build()
+                _ = await gateway.ingestor.ingestMNS(push)
+            }
+            #expect(try await gateway.dispatcher.runOnce() == 16)
+            let arrivals = receiver.received.map(\.at).sorted()
+            #expect(arrivals.count == 16)
+            // All 16 are sent at once; with 8 connections the second 8 would arrive 2 s later.
+            if let first = arrivals.first, let last = arrivals.last {
+                #expect(last - first < .milliseconds(1500), "\(last - first)")
+            }
+        }
+    }
+
     @Test("a slow hook does not delay a fast one")
     func slowDoesNotBlockFast() async throws {
         let slow = RecordingReceiver()

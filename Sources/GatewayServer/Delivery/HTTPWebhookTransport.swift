@@ -15,11 +15,17 @@ import Synchronization
 /// across gateways built in one process (tests build many) and never torn down under a request.
 public final class HTTPWebhookTransport: WebhookTransport {
     private let policy: NetworkPolicy
+    private let connectionsPerHost: Int
     private static let clients = Mutex<(active: [String: HTTPClient], retired: [HTTPClient])>(([:], []))
     private static let maxClients = 256
 
-    /// Creates a transport.
-    public init(policy: NetworkPolicy) { self.policy = policy }
+    /// Creates a transport that opens up to `connectionsPerHost` connections to one receiver (the
+    /// dispatcher's global in-flight cap: AsyncHTTPClient's default of 8 would queue the rest
+    /// inside the client, quietly capping a hook's `max_in_flight` at 8).
+    public init(policy: NetworkPolicy, connectionsPerHost: Int = 64) {
+        self.policy = policy
+        self.connectionsPerHost = max(1, connectionsPerHost)
+    }
 
     /// Posts one delivery.
     public func post(url: String, headers: [(String, String)], body: [UInt8], timeoutSeconds: Int) async
@@ -66,12 +72,14 @@ public final class HTTPWebhookTransport: WebhookTransport {
     public func shutdown() async {}
 
     private func client(host: String, address: String) -> HTTPClient {
-        let key = "\(host)|\(address)"
+        let key = "\(host)|\(address)|\(connectionsPerHost)"
         return Self.clients.withLock { clients in
             if let existing = clients.active[key] { return existing }
             var configuration = HTTPClient.Configuration(
                 redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
             if CIDR.parseAddress(host) == nil { configuration.dnsOverride = [host: address] }
+            configuration.connectionPool = .init(
+                idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
             configuration.connectionPool.retryConnectionEstablishment = false
             // No tracing: the default is the global no-op tracer, which still opens a span, casts
             // the tracer and sets its attributes on every request (3-4 % of the gateway's CPU per

@@ -75,58 +75,55 @@ extension SQLiteStore: DeliveryStore {
     /// earlier one for the same task and hook is unfinished, and a hook never gets more than its
     /// `max_in_flight`.
     ///
-    /// One query finds the claimable deliveries with their events and submissions (a statement per
-    /// delivery for each was most of the claim's cost); the leases are written in the same
-    /// transaction, and the stored content is parsed after it, off the database's serial writer.
+    /// Each enabled hook with free slots is asked for its own due deliveries (oldest first, at most
+    /// its free slots), then the oldest `limit` of those go: a hook with a long backlog (retries
+    /// coming due after an outage, a slow receiver) takes its own slots and never hides another
+    /// hook's deliveries behind its own. One query per hook finds the deliveries with their events
+    /// and submissions; the leases are written in the same transaction, and the stored content is
+    /// parsed after it, off the database's serial writer.
     public func claimDueDeliveries(at now: Date, limit: Int, lease: TimeInterval, inFlight: [Int64: Int]) async throws
         -> [ClaimedDelivery]
     {
         let ms = now.millisecondsSince1970
         let leased = try await bookkeepingWrite { db in
-            var hooks: [Int64: Hook] = [:]
-            var hookSecrets: [Int64: [String]] = [:]
-            var counts = inFlight
             var leased: [LeasedDelivery] = []
             var unwanted: [Int64] = []
-            // A cursor: only the rows claimed are copied out (each carries its event's content). It
-            // ends with this block (its statement reset), before the leases are written.
-            do {
+            let hooks = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM hook WHERE enabled ORDER BY id"))
+                .map(Self.hook(from:))
+            for hook in hooks {
+                let free = min(limit, hook.maxInFlight - inFlight[hook.id, default: 0])
+                guard free > 0 else { continue }
+                let secrets = try Self.secrets(hookId: hook.id, at: now, db)
+                var taken = 0
+                // A cursor: only the rows claimed are copied out (each carries its event's content).
+                // It ends with this block (its statement reset), before the leases are written.
                 let candidates = try Row.fetchCursor(
-                    db.cachedStatement(sql: Self.claimSQL), arguments: [ms, limit * 4, ms, limit],
+                    db.cachedStatement(sql: Self.claimSQL), arguments: [hook.id, ms, free, hook.id, ms, free],
                     adapter: Self.claimRow)
-                while leased.count < limit, let row = try candidates.next() {
+                while taken < free, let row = try candidates.next() {
                     guard let deliveryRow = row.scopes["delivery"], let eventRow = row.scopes["event"] else { continue }
-                    let hookId: Int64 = deliveryRow["hookId"]
-                    if hooks[hookId] == nil {
-                        guard
-                            let hookRow = try Row.fetchOne(
-                                db.cachedStatement(sql: "SELECT * FROM hook WHERE id = ?"), arguments: [hookId])
-                        else { continue }
-                        hooks[hookId] = try Self.hook(from: hookRow)
-                        hookSecrets[hookId] = try Self.secrets(hookId: hookId, at: now, db)
-                    }
-                    guard let hook = hooks[hookId], hook.enabled, counts[hookId, default: 0] < hook.maxInFlight else {
-                        continue
-                    }
                     let id: Int64 = deliveryRow["id"]
-                    let taskId: String? = deliveryRow["taskId"]
-                    if deliveryRow["labelsPending"] == true, let taskId {
-                        let wanted = hook.filter.labels ?? [:]
+                    if deliveryRow["labelsPending"] == true, let taskId: String = deliveryRow["taskId"] {
                         let labels = try Self.labels(taskId: taskId, db)
-                        if wanted.contains(where: { labels[$0.key] != $0.value }) {
+                        if (hook.filter.labels ?? [:]).contains(where: { labels[$0.key] != $0.value }) {
                             unwanted.append(id)
                             continue
                         }
                     }
-                    counts[hookId, default: 0] += 1
+                    taken += 1
                     var delivery = try Self.delivery(from: deliveryRow, hookName: hook.name)
                     delivery.status = .inFlight
                     let (event, parsedContent) = Self.unparsedDeliveredEvent(from: eventRow)
                     leased.append(
                         LeasedDelivery(
-                            delivery: delivery, hook: hook, secrets: hookSecrets[hookId] ?? [], event: event,
-                            parsedContent: parsedContent, submission: row["submissionDocument"]))
+                            delivery: delivery, hook: hook, secrets: secrets, event: event,
+                            parsedContent: parsedContent, submission: row["submissionDocument"],
+                            order: (deliveryRow["claimBranch"], deliveryRow["claimDue"], id)))
                 }
+            }
+            if leased.count > limit {
+                leased.sort { $0.order < $1.order }
+                leased.removeLast(leased.count - limit)
             }
             for id in unwanted {
                 try db.cachedStatement(
@@ -165,10 +162,12 @@ extension SQLiteStore: DeliveryStore {
         var event: DeliveredEvent
         var parsedContent: String?
         var submission: String?
+        /// Pending before expired leases, then oldest due, then oldest.
+        var order: (Int, Int64, Int64)
     }
 
-    /// The claimable deliveries with their events (the columns `deliveredEventColumns` names, in
-    /// that order) and their task's submission document. `NOT EXISTS` keeps a delivery waiting
+    /// One hook's claimable deliveries with their events (the columns `deliveredEventColumns` names,
+    /// in that order) and their task's submission document. `NOT EXISTS` keeps a delivery waiting
     /// while an earlier one for the same task and hook is unfinished; `+hookId` keeps SQLite on
     /// delivery_taskId there (a task has few deliveries; through delivery_hookId it would walk
     /// every older delivery of the hook).
@@ -176,7 +175,7 @@ extension SQLiteStore: DeliveryStore {
     /// `INDEXED BY`: without statistics SQLite prefers delivery_status (an equality on `status`)
     /// to the partial indexes, then reads and sorts every pending and failed delivery to return the
     /// first few, on every claim: a backlog (a hook down for an hour) made each claim cost as much
-    /// as the backlog was long. The partial indexes hand out the due ones in order and stop.
+    /// as the backlog was long. The partial indexes hand out the hook's due ones in order and stop.
     public static let claimSQL: String = {
         let waiting = """
             NOT EXISTS (SELECT 1 FROM delivery AS earlier WHERE +earlier.hookId = due.hookId
@@ -189,14 +188,15 @@ extension SQLiteStore: DeliveryStore {
             SELECT \(eventColumns), submission.document AS submissionDocument, claimable.*
             FROM (
                 SELECT * FROM (
-                    SELECT *, 0 AS claimBranch, nextAttemptAt AS claimDue FROM delivery AS due INDEXED BY delivery_due
-                    WHERE status IN ('pending', 'failed') AND nextAttemptAt <= ? AND \(waiting)
+                    SELECT *, 0 AS claimBranch, nextAttemptAt AS claimDue FROM delivery AS due
+                        INDEXED BY delivery_hookDue
+                    WHERE hookId = ? AND status IN ('pending', 'failed') AND nextAttemptAt <= ? AND \(waiting)
                     ORDER BY nextAttemptAt, id LIMIT ?)
                 UNION ALL
                 SELECT * FROM (
                     SELECT *, 1 AS claimBranch, lockedUntil AS claimDue FROM delivery AS due
                         INDEXED BY delivery_inFlight
-                    WHERE status = 'in_flight' AND lockedUntil <= ? AND \(waiting)
+                    WHERE hookId = ? AND status = 'in_flight' AND lockedUntil <= ? AND \(waiting)
                     ORDER BY lockedUntil LIMIT ?)
             ) AS claimable
             JOIN event ON event.id = claimable.eventId

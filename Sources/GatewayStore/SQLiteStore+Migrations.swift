@@ -251,6 +251,15 @@ extension SQLiteStore {
                         WHERE mnsMessageId IS NOT NULL AND messageId IS NULL;
                     """)
         }
+        migrator.registerMigration("v9-due-per-hook") { db in
+            // Claims ask each hook for its own due deliveries (oldest first), so one hook's backlog
+            // never hides another's: (hookId, nextAttemptAt) replaces the global due index.
+            try db.execute(
+                sql: """
+                    DROP INDEX delivery_due;
+                    CREATE INDEX delivery_hookDue ON delivery(hookId, nextAttemptAt) WHERE status IN ('pending', 'failed');
+                    """)
+        }
         return migrator
     }
 }

@@ -37,7 +37,7 @@ struct SQLiteStoreTests {
         #expect(
             try await full.appliedMigrations() == [
                 "v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays",
-                "v7-fewer-random-indexes", "v8-sequential-face-index",
+                "v7-fewer-random-indexes", "v8-sequential-face-index", "v9-due-per-hook",
             ])
     }
 
@@ -148,9 +148,11 @@ struct SQLiteStoreTests {
         // The claim walks the partial indexes of due and expired deliveries (in order, stopping at
         // the limit), never delivery_status (every pending delivery, then a sort), and checks for
         // an earlier unfinished delivery of the same task through delivery_taskId.
-        let claim = try await store.queryPlan(SQLiteStore.claimSQL, arguments: [0, 4, 0, 1]).joined(separator: " | ")
+        let claim = try await store.queryPlan(SQLiteStore.claimSQL, arguments: [1, 0, 4, 1, 0, 1]).joined(
+            separator: " | ")
         for index in [
-            "delivery_due (nextAttemptAt<?)", "delivery_inFlight (lockedUntil<?)", "delivery_taskId (taskId=?",
+            "delivery_hookDue (hookId=? AND nextAttemptAt<?)", "delivery_inFlight (lockedUntil<?)",
+            "delivery_taskId (taskId=?",
         ] {
             #expect(claim.contains("INDEX \(index)"), "\(claim)")
         }
@@ -190,6 +192,38 @@ struct SQLiteStoreTests {
         let later = now.addingTimeInterval(3600)
         let again = try await store.claimDueDeliveries(at: later, limit: 2, lease: 60, inFlight: [:])
         #expect(again.map(\.delivery.id) == first.prefix(2).map(\.delivery.id))
+    }
+
+    @Test("a hook's backlog never hides another hook's deliveries: each takes its own free slots")
+    func claimPerHook() async throws {
+        let store = try SQLiteStore(path: temporaryPath())
+        let secret = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]
+        let created = Date(timeIntervalSince1970: 1_799_999_000)
+        let slow = try await store.createHook(
+            Hook(name: "slow", url: "https://slow.example", maxInFlight: 2), secrets: secret, at: created)
+        func events(_ range: Range<Int>) -> [IngestWrite] {
+            range.map { index in
+                var write = record(messageId: "M\(index)", envelopeId: "E\(index)")
+                write.receivedAt = write.receivedAt.addingTimeInterval(Double(index))
+                return .notification(write)
+            }
+        }
+        // Forty deliveries for the slow hook come due first, then one event for both hooks.
+        _ = try await store.commit(events(0..<40))
+        let fast = try await store.createHook(
+            Hook(name: "fast", url: "https://fast.example", maxInFlight: 8), secrets: secret, at: created)
+        _ = try await store.commit(events(40..<41))
+        let now = Date(timeIntervalSince1970: 1_800_000_100)
+        let claimed = try await store.claimDueDeliveries(at: now, limit: 4, lease: 60, inFlight: [:])
+        #expect(claimed.filter { $0.hook.id == slow.id }.count == 2, "the slow hook gets its own two slots")
+        #expect(claimed.filter { $0.hook.id == fast.id }.map(\.event.decoded.messageId) == ["E40"])
+        // The slow hook is full: the next claim finds nothing for it.
+        #expect(
+            try await store.claimDueDeliveries(at: now, limit: 4, lease: 60, inFlight: [slow.id: 2, fast.id: 1]).isEmpty
+        )
+        // The global limit keeps the oldest due across hooks.
+        let oldest = try await store.claimDueDeliveries(at: now, limit: 1, lease: 60, inFlight: [:])
+        #expect(oldest.map(\.hook.id) == [slow.id])
     }
 
     @Test("the background checkpointer copies the whole log while commits no longer checkpoint")

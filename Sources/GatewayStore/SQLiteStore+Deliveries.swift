@@ -96,7 +96,8 @@ extension SQLiteStore: DeliveryStore {
                 let secrets = try Self.secrets(hookId: hook.id, at: now, db)
                 var taken = 0
                 // A cursor: only the rows claimed are copied out (each carries its event's content).
-                // It ends with this block (its statement reset), before the leases are written.
+                // It ends with this hook's turn (its statement reset): the leases are written after
+                // every hook's turn, never while a read is in progress.
                 let candidates = try Row.fetchCursor(
                     db.cachedStatement(sql: Self.claimSQL), arguments: [hook.id, ms, free, hook.id, ms, free],
                     adapter: Self.claimRow)
@@ -216,68 +217,81 @@ extension SQLiteStore: DeliveryStore {
     /// Records many attempts in one transaction.
     public func finishAll(_ finishes: [DeliveryFinish]) async throws {
         try await bookkeepingWrite { db in
+            // A hook's success is written once per batch (its last one), not once per delivery; a
+            // failure or a disable for the same hook writes the success before it, so the hook
+            // ends as if every finish had been applied in turn.
+            var successes: [Int64: Int64] = [:]
             for item in finishes {
-                try Self.finish(
-                    deliveryId: item.deliveryId, attempt: item.attempt, outcome: item.outcome, at: item.at, db)
+                try Self.finish(item, successes: &successes, db)
             }
+            for (hookId, ms) in successes { try Self.markSucceeded(hookId: hookId, ms: ms, db) }
         }
     }
 
-    private static func finish(
-        deliveryId: Int64, attempt: DeliveryAttempt?, outcome: DeliveryOutcome, at now: Date, _ db: Database
-    ) throws {
-        let ms = now.millisecondsSince1970
-        do {  // a block keeps the statements of one finish together
-            guard
-                let hookId = try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT hookId FROM delivery WHERE id = ?"), arguments: [deliveryId])
-            else { return }
-            if let attempt {
-                try db.cachedStatement(
+    private static func finish(_ item: DeliveryFinish, successes: inout [Int64: Int64], _ db: Database) throws {
+        let ms = item.at.millisecondsSince1970
+        let attempt = item.attempt
+        let status: DeliveryStatus
+        var next: Int64?
+        var note: String? = attempt?.error
+        switch item.outcome {
+        case .delivered: status = .delivered
+        case .retry(let at):
+            status = .failed
+            next = at.millisecondsSince1970
+        case .dead: status = .dead
+        case .disableHook(let reason):
+            status = .paused
+            note = reason
+        case .skipped(let reason):
+            status = .skipped
+            note = reason
+        }
+        // The update names the hook; no row means the delivery is gone (retention), and so is the finish.
+        guard
+            let hookId = try Int64.fetchOne(
+                db.cachedStatement(
                     sql: """
-                        INSERT INTO attempt (deliveryId, startedAt, durationMs, statusCode, responseBody, error)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """
-                ).execute(arguments: [
-                    deliveryId, attempt.startedAt.millisecondsSince1970, attempt.durationMs, attempt.statusCode,
-                    Data(attempt.responseBody), attempt.error,
+                        UPDATE delivery SET status = ?, attempts = attempts + ?, nextAttemptAt = COALESCE(?, nextAttemptAt),
+                            lockedUntil = NULL, lastStatusCode = COALESCE(?, lastStatusCode), lastError = ?,
+                            deliveredAt = CASE WHEN ? = 'delivered' THEN ? ELSE deliveredAt END, updatedAt = ?
+                        WHERE id = ? RETURNING hookId
+                        """),
+                arguments: [
+                    status.rawValue, attempt == nil ? 0 : 1, next, attempt?.statusCode, note, status.rawValue, ms, ms,
+                    item.deliveryId,
                 ])
-            }
-            let counted = attempt == nil ? 0 : 1
-            let status: DeliveryStatus
-            var next: Int64?
-            var note: String? = attempt?.error
-            switch outcome {
-            case .delivered:
-                status = .delivered
-                try db.cachedStatement(sql: "UPDATE hook SET lastSuccessAt = ?, failingSince = NULL WHERE id = ?")
-                    .execute(arguments: [ms, hookId])
-            case .retry(let at):
-                status = .failed
-                next = at.millisecondsSince1970
-                try Self.markFailing(hookId: hookId, ms: ms, db)
-            case .dead:
-                status = .dead
-                try Self.markFailing(hookId: hookId, ms: ms, db)
-            case .disableHook(let reason):
-                status = .paused
-                note = reason
-                try Self.setEnabled(hookId: hookId, enabled: false, reason: reason, at: now, db)
-            case .skipped(let reason):
-                status = .skipped
-                note = reason
-            }
+        else { return }
+        if let attempt {
             try db.cachedStatement(
                 sql: """
-                    UPDATE delivery SET status = ?, attempts = attempts + ?, nextAttemptAt = COALESCE(?, nextAttemptAt),
-                        lockedUntil = NULL, lastStatusCode = COALESCE(?, lastStatusCode), lastError = ?,
-                        deliveredAt = CASE WHEN ? = 'delivered' THEN ? ELSE deliveredAt END, updatedAt = ?
-                    WHERE id = ?
+                    INSERT INTO attempt (deliveryId, startedAt, durationMs, statusCode, responseBody, error)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
-                status.rawValue, counted, next, attempt?.statusCode, note, status.rawValue, ms, ms, deliveryId,
+                item.deliveryId, attempt.startedAt.millisecondsSince1970, attempt.durationMs, attempt.statusCode,
+                Data(attempt.responseBody), attempt.error,
             ])
         }
+        switch item.outcome {
+        case .delivered: successes[hookId] = ms
+        case .retry, .dead:
+            if let success = successes.removeValue(forKey: hookId) {
+                try markSucceeded(hookId: hookId, ms: success, db)
+            }
+            try markFailing(hookId: hookId, ms: ms, db)
+        case .disableHook(let reason):
+            if let success = successes.removeValue(forKey: hookId) {
+                try markSucceeded(hookId: hookId, ms: success, db)
+            }
+            try setEnabled(hookId: hookId, enabled: false, reason: reason, at: item.at, db)
+        case .skipped: break
+        }
+    }
+
+    private static func markSucceeded(hookId: Int64, ms: Int64, _ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE hook SET lastSuccessAt = ?, failingSince = NULL WHERE id = ?").execute(
+            arguments: [ms, hookId])
     }
 
     private static func markFailing(hookId: Int64, ms: Int64, _ db: Database) throws {

@@ -226,6 +226,46 @@ struct SQLiteStoreTests {
         #expect(oldest.map(\.hook.id) == [slow.id])
     }
 
+    @Test("finishes in one batch leave the hook as if applied in turn; a finish for a deleted delivery is a no-op")
+    func finishBatchOrder() async throws {
+        let store = try SQLiteStore(path: temporaryPath())
+        _ = try await store.createHook(
+            Hook(name: "h", url: "https://x.example", maxInFlight: 100),
+            secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+            at: Date(timeIntervalSince1970: 1_799_999_000))
+        _ = try await store.commit(
+            (0..<4).map { .notification(record(messageId: "M\($0)", envelopeId: "E\($0)")) })
+        let now = Date(timeIntervalSince1970: 1_800_000_100)
+        let ids = try await store.claimDueDeliveries(at: now, limit: 10, lease: 60, inFlight: [:]).map(\.delivery.id)
+        #expect(ids.count == 4)
+        func attempt(_ status: Int) -> DeliveryAttempt {
+            DeliveryAttempt(startedAt: now, durationMs: 3, statusCode: status, responseBody: [], error: nil)
+        }
+        func at(_ seconds: Double) -> Date { now.addingTimeInterval(seconds) }
+        // Two successes, then a failure: the hook is failing since the failure.
+        try await store.finishAll([
+            DeliveryFinish(deliveryId: ids[0], attempt: attempt(200), outcome: .delivered, at: at(1)),
+            DeliveryFinish(deliveryId: ids[1], attempt: attempt(200), outcome: .delivered, at: at(2)),
+            DeliveryFinish(deliveryId: ids[2], attempt: attempt(500), outcome: .retry(at: at(60)), at: at(3)),
+        ])
+        var stored = try #require(try await store.hook(named: "h"))
+        #expect(stored.lastSuccessAt == at(2))
+        #expect(stored.failingSince == at(3))
+        // A success after the failure clears it; a finish for a delivery that is gone changes nothing.
+        try await store.finishAll([
+            DeliveryFinish(deliveryId: 9_999, attempt: attempt(200), outcome: .delivered, at: at(4)),
+            DeliveryFinish(deliveryId: ids[3], attempt: attempt(204), outcome: .delivered, at: at(5)),
+        ])
+        stored = try #require(try await store.hook(named: "h"))
+        #expect(stored.lastSuccessAt == at(5))
+        #expect(stored.failingSince == nil)
+        let (delivered, attempts) = try #require(try await store.delivery(id: ids[3]))
+        #expect(delivered.status == .delivered && delivered.attempts == 1 && attempts.map(\.statusCode) == [204])
+        let (failed, _) = try #require(try await store.delivery(id: ids[2]))
+        #expect(failed.status == .failed && failed.nextAttemptAt == at(60) && failed.lastStatusCode == 500)
+        #expect(try await store.delivery(id: 9_999) == nil)
+    }
+
     @Test("the background checkpointer copies the whole log while commits no longer checkpoint")
     func backgroundCheckpoint() async throws {
         let store = try SQLiteStore(path: temporaryPath())

@@ -93,7 +93,7 @@ extension SQLiteStore: DeliveryStore {
             for hook in hooks {
                 let free = min(limit, hook.maxInFlight - inFlight[hook.id, default: 0])
                 guard free > 0 else { continue }
-                let secrets = try Self.secrets(hookId: hook.id, at: now, db)
+                var secrets: [String]?  // read once a delivery of this hook is taken: an idle poll reads none
                 var taken = 0
                 // A cursor: only the rows claimed are copied out (each carries its event's content).
                 // It ends with this hook's turn (its statement reset): the leases are written after
@@ -112,12 +112,13 @@ extension SQLiteStore: DeliveryStore {
                         }
                     }
                     taken += 1
+                    if secrets == nil { secrets = try Self.secrets(hookId: hook.id, at: now, db) }
                     var delivery = try Self.delivery(from: deliveryRow, hookName: hook.name)
                     delivery.status = .inFlight
                     let (event, parsedContent) = Self.unparsedDeliveredEvent(from: eventRow)
                     leased.append(
                         LeasedDelivery(
-                            delivery: delivery, hook: hook, secrets: secrets, event: event,
+                            delivery: delivery, hook: hook, secrets: secrets ?? [], event: event,
                             parsedContent: parsedContent, submission: row["submissionDocument"],
                             order: (deliveryRow["claimBranch"], deliveryRow["claimDue"], id)))
                 }

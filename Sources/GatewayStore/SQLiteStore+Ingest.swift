@@ -9,20 +9,42 @@ extension SQLiteStore: IngestStore {
     /// rolled back and the batch runs again with a savepoint per write, so one bad write fails alone
     /// while the rest commit.
     public func commit(_ writes: [IngestWrite]) async throws -> [IngestWriteResult] {
+        try await withCheckedThrowingContinuation { continuation in
+            commit(writes) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Commits like `commit(_:)`, on the writer's queue, and calls `completion` from that queue once
+    /// the transaction is durable (or failed): the group committer's next batch is queued from
+    /// there, right behind this one.
+    public func commit(
+        _ writes: [IngestWrite], completion: @escaping @Sendable (Result<[IngestWriteResult], any Error>) -> Void
+    ) {
         let wait = submissionWait
+        writer.asyncWriteWithoutTransaction { db in
+            completion(Result { try Self.commit(writes, submissionWait: wait, db) })
+        }
+    }
+
+    private static func commit(_ writes: [IngestWrite], submissionWait: TimeInterval, _ db: Database) throws
+        -> [IngestWriteResult]
+    {
+        var results: [IngestWriteResult] = []
         do {
-            return try await writer.write { db in
-                try writes.map { try Self.insert($0, submissionWait: wait, db) }
+            try db.inTransaction {
+                results = try writes.map { try insert($0, submissionWait: submissionWait, db) }
+                return .commit
             }
+            return results
         } catch {
-            return try await writer.write { db in
-                var results: [IngestWriteResult] = []
-                results.reserveCapacity(writes.count)
+            results = []
+            results.reserveCapacity(writes.count)
+            try db.inTransaction {
                 for write in writes {
                     var result = IngestWriteResult.failed("not written")
                     do {
                         try db.inSavepoint {
-                            result = try Self.insert(write, submissionWait: wait, db)
+                            result = try insert(write, submissionWait: submissionWait, db)
                             return .commit
                         }
                     } catch {
@@ -30,8 +52,9 @@ extension SQLiteStore: IngestStore {
                     }
                     results.append(result)
                 }
-                return results
+                return .commit
             }
+            return results
         }
     }
 

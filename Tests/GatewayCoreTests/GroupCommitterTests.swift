@@ -1,3 +1,4 @@
+import Foundation
 import GatewayCore
 import Synchronization
 import Testing
@@ -52,5 +53,53 @@ struct GroupCommitterTests {
         let committer = GroupCommitter(store: store, maxBatch: 8)
         await #expect(throws: CancellationError.self) { try await committer.submit(rejection(0)) }
         #expect(try await committer.submit(rejection(1)) == .stored(eventId: 2000))
+    }
+}
+
+/// A store that commits on a serial queue of its own and records, for every commit it is asked to
+/// start, whether the request came from that queue (the previous commit's completion) or not.
+private final class QueueStore: IngestStore {
+    private static let key = DispatchSpecificKey<Bool>()
+    private let queue = DispatchQueue(label: "queue-store")
+    let startedOnQueue = Mutex<[Bool]>([])
+
+    init() { queue.setSpecific(key: Self.key, value: true) }
+
+    func commit(_ writes: [IngestWrite]) async throws -> [IngestWriteResult] {
+        Issue.record("the committer must use the completion-based commit")
+        return []
+    }
+
+    func commit(
+        _ writes: [IngestWrite], completion: @escaping @Sendable (Result<[IngestWriteResult], any Error>) -> Void
+    ) {
+        startedOnQueue.withLock { $0.append(DispatchQueue.getSpecific(key: Self.key) == true) }
+        queue.async {
+            Thread.sleep(forTimeInterval: 0.002)
+            completion(.success(writes.map { _ in .recorded }))
+        }
+    }
+}
+
+@Suite("Group commit on the store's queue")
+struct GroupCommitterQueueTests {
+    @Test("the next batch is started from the finished commit's queue, not from a task")
+    func nextBatchFromCompletion() async throws {
+        let store = QueueStore()
+        let committer = GroupCommitter(store: store, maxBatch: 4)
+        let write = IngestWrite.rejection(
+            RejectionRecord(
+                receivedAt: .now, channel: .mns, error: IngestError(.badSignature, "x"),
+                request: .init(method: "POST", target: "/", headers: [], body: []), bodyLimit: 0))
+        let results = try await withThrowingTaskGroup(of: IngestWriteResult.self) { group in
+            for _ in 0..<40 { group.addTask { try await committer.submit(write) } }
+            return try await group.reduce(into: [IngestWriteResult]()) { $0.append($1) }
+        }
+        #expect(results.count == 40 && results.allSatisfy { $0 == .recorded })
+        let started = store.startedOnQueue.withLock { $0 }
+        #expect(started.count >= 10, "at most 4 writes per batch")
+        // Only a commit that found the committer idle starts from a caller's task; with 40 writes
+        // queued behind 2 ms commits, nearly every batch follows the previous one on the queue.
+        #expect(started.filter { $0 }.count >= started.count - 2)
     }
 }

@@ -15,7 +15,7 @@ public final class GroupCommitter: Sendable {
                 Timer(label: "imm_gateway_ingest_commit_seconds").recordNanoseconds(
                     elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
             },
-            commit: { writes in try await store.commit(writes) })
+            start: { writes, completion in store.commit(writes, completion: completion) })
     }
 
     /// Makes `write` durable (batched with concurrent writes) and returns its result. Throws the

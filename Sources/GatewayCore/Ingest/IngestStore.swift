@@ -23,4 +23,19 @@ public enum IngestWriteResult: Sendable, Equatable {
 public protocol IngestStore: Sendable {
     /// Commits the writes in one transaction and returns one result per write.
     func commit(_ writes: [IngestWrite]) async throws -> [IngestWriteResult]
+
+    /// Commits like `commit(_:)` and reports through `completion`, called once from whichever
+    /// thread finished the commit. The group committer starts the next batch from that call: a
+    /// store with a serial queue of its own (SQLite's writer) runs batches back to back on it.
+    func commit(
+        _ writes: [IngestWrite], completion: @escaping @Sendable (Result<[IngestWriteResult], any Error>) -> Void)
+}
+
+extension IngestStore {
+    /// Runs the async `commit(_:)` in a task and reports its result.
+    public func commit(
+        _ writes: [IngestWrite], completion: @escaping @Sendable (Result<[IngestWriteResult], any Error>) -> Void
+    ) {
+        completeInTask(completion) { try await commit(writes) }
+    }
 }

@@ -51,6 +51,7 @@ let package = Package(
                 "GatewayCore",
                 "IMMNotify",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .target(

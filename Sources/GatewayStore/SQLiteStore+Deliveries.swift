@@ -58,11 +58,12 @@ extension SQLiteStore: DeliveryStore {
                         replayId, createdAt, updatedAt)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
-            ).execute(arguments: [
-                eventId, hookId, taskId, Delivery.webhookId(eventId: eventId, hookId: hookId),
-                enabled ? DeliveryStatus.pending.rawValue : DeliveryStatus.paused.rawValue,
-                awaiting ? now.addingTimeInterval(submissionWait).millisecondsSince1970 : ms, labelsPending, replayId,
-                ms, ms,
+            ).run([
+                eventId.databaseValue, hookId.databaseValue, taskId.databaseValue,
+                Delivery.webhookId(eventId: eventId, hookId: hookId).databaseValue,
+                (enabled ? DeliveryStatus.pending.rawValue : DeliveryStatus.paused.rawValue).databaseValue,
+                (awaiting ? now.addingTimeInterval(submissionWait).millisecondsSince1970 : ms).databaseValue,
+                labelsPending.databaseValue, replayId.databaseValue, ms.databaseValue, ms.databaseValue,
             ])
             created += 1
         }

@@ -100,13 +100,17 @@ extension SQLiteStore: IngestStore {
                     correlatedTaskId)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: [
-            record.receivedAt.millisecondsSince1970, record.channel.rawValue, record.evidence.format,
-            record.mnsMessageId, source, decoded.messageId, decoded.type, decoded.subject, decoded.eventTime,
-            decoded.taskId, content?.taskType, content?.status, content?.projectName, content?.datasetName,
-            decoded.state.rawValue, decoded.decodeError, decoded.contentText, String?.none,
-            evidenceText(record.evidence), record.request.method, record.request.target,
-            headersText(record.request.headers), Data(record.request.body), taskId,
+        ).run([
+            record.receivedAt.millisecondsSince1970.databaseValue, record.channel.rawValue.databaseValue,
+            record.evidence.format.databaseValue, record.mnsMessageId.databaseValue, source.databaseValue,
+            decoded.messageId.databaseValue, decoded.type.databaseValue, decoded.subject.databaseValue,
+            decoded.eventTime.databaseValue, decoded.taskId.databaseValue, content?.taskType.databaseValue ?? .null,
+            content?.status.databaseValue ?? .null, content?.projectName.databaseValue ?? .null,
+            content?.datasetName.databaseValue ?? .null, decoded.state.rawValue.databaseValue,
+            decoded.decodeError.databaseValue, decoded.contentText.databaseValue, .null,
+            evidenceText(record.evidence).databaseValue, record.request.method.databaseValue,
+            record.request.target.databaseValue, headersText(record.request.headers).databaseValue,
+            Data(record.request.body).databaseValue, taskId.databaseValue,
         ])
         let eventId = db.lastInsertedRowID
         if let taskId {

@@ -10,6 +10,9 @@ public struct RSACertificate: Sendable {
     let key: OpenSSLKey
     /// The certificate's DER bytes (the SubjectPublicKeyInfo DER for a bare key).
     public let derBytes: [UInt8]
+    /// Lower-case hex SHA-256 of `derBytes`, computed once: every verified push records it as
+    /// evidence, and hashing and hex-formatting it per push was 0.8 % of ingest's CPU.
+    public let sha256Fingerprint: String
 
     /// Reads a PEM `CERTIFICATE`, DER certificate bytes, or a PEM `PUBLIC KEY`.
     public init(pem bytes: [UInt8]) throws {
@@ -19,6 +22,7 @@ public struct RSACertificate: Sendable {
             guard key.isRSA else { throw WireFormatError(.invalidCertificate, "the certificate's key is not RSA") }
             self.key = key
             self.derBytes = der
+            self.sha256Fingerprint = Self.fingerprint(der)
             return
         }
         throw WireFormatError(.invalidCertificate, "not a PEM or DER X.509 certificate or public key")
@@ -66,8 +70,7 @@ public struct RSACertificate: Sendable {
     /// The key size in bits.
     public var keyBits: Int { key.bits }
 
-    /// Lower-case hex SHA-256 of `derBytes`.
-    public var sha256Fingerprint: String {
+    private static func fingerprint(_ derBytes: [UInt8]) -> String {
         SHA256.hash(data: derBytes).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex

@@ -116,6 +116,39 @@ struct BenchTests {
                 == "/notifications")
     }
 
+    @Test("--store-only commits the pushes in this process and reports CPU per event", .timeLimit(.minutes(1)))
+    func storeOnly() async throws {
+        var options = options(requests: 300)
+        options.storeOnly = true
+        options.durability = "normal"
+        let report = try await BenchRunner(options: options, executable: "/nonexistent").run { _ in }
+        #expect(report.hasPrefix("store commit alone (no HTTP): "), "\(report)")
+        #expect(report.contains("300 events in batches of 4"), "\(report)")
+        #expect(report.hasSuffix("synchronous=NORMAL"), "\(report)")
+        // The CPU figure is a real measurement: committing 300 five-face events cannot be free.
+        let cpu = try #require(
+            report.split(separator: ":", maxSplits: 1).last?.split(separator: " ").first.flatMap { Double($0) })
+        #expect(cpu > 0)
+    }
+
+    @Test("--store-only refuses --target and --prefill, naming them")
+    func storeOnlyAlone() async throws {
+        var withPrefill = options()
+        withPrefill.storeOnly = true
+        withPrefill.prefill = 10
+        withPrefill.withoutHook = true
+        var withTarget = options()
+        withTarget.storeOnly = true
+        withTarget.target = try target(ingest: 1, admin: nil)
+        for options in [withPrefill, withTarget] {
+            await #expect {
+                _ = try await BenchRunner(options: options, executable: "/nonexistent").run { _ in }
+            } throws: { error in
+                "\(error)".contains("--store-only")
+            }
+        }
+    }
+
     @Test(
         "prefill stores events as ingest does: raw request, evidence, a task and its faces each",
         .timeLimit(.minutes(1)))

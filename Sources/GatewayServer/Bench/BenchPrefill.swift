@@ -75,7 +75,7 @@ public struct BenchPrefill: Sendable {
 
     /// The records for `range` (event `i` received at `first + i * step`), signed, parsed and decoded
     /// on every core, in order.
-    private func records(
+    func records(
         _ range: Range<Int>, first: Date, step: TimeInterval
     ) async throws -> [NotificationRecord] {
         guard !range.isEmpty else { return [] }

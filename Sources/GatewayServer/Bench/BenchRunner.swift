@@ -31,6 +31,9 @@ public struct BenchRunner: Sendable {
         /// Events to store after the first ingest phase before measuring ingest again (self-started
         /// gateway only, without the hook); 0 skips that phase.
         public var prefill = 0
+        /// Measure only the store's ingest commit, in this process (no gateway, no HTTP): `requests`
+        /// events in batches of `connections / 2`.
+        public var storeOnly = false
         /// An already-running gateway to load instead of starting one.
         public var target: BenchTarget?
         /// Creates the defaults.
@@ -59,8 +62,27 @@ public struct BenchRunner: Sendable {
                 )
             }
         }
+        if options.storeOnly {
+            guard options.target == nil, options.prefill == 0 else {
+                throw BenchError("--store-only runs alone, in this process: not with --target or --prefill")
+            }
+            return try await runStoreOnly(progress: progress)
+        }
         if let target = options.target { return try await runExternal(target, progress: progress) }
         return try await runSelfStarted(progress: progress)
+    }
+
+    private func runStoreOnly(progress: @escaping @Sendable (String) -> Void) async throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "imm-gateway-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let durability: SQLiteStore.Durability = options.durability == "normal" ? .normal : .full
+        let measure = BenchStoreCommit(
+            events: options.requests, batchSize: max(1, options.connections / 2), durability: durability)
+        let result = try await measure.run(
+            path: directory.appendingPathComponent("bench.sqlite").path, progress: progress)
+        return BenchStoreCommit.report(result, durability: durability)
     }
 
     private func runSelfStarted(progress: @escaping @Sendable (String) -> Void) async throws -> String {

@@ -16,6 +16,11 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "No sink hook: measure ingest alone (no deliveries).") var withoutHook = false
     @Option(help: "Self-started only, with --without-hook: then store N more events and measure ingest again.")
     var prefill = 0
+    @Flag(
+        help:
+            "Measure only the store's ingest commit, in this process: --requests events in batches of --connections / 2, CPU per event."
+    )
+    var storeOnly = false
     @Option(help: "Load this running gateway's ingest listener instead (http(s)://host:port[/mns-path]).")
     var target: String?
     @Option(help: "With --target: its admin listener (http(s)://host:port), for the task lookup phase.")
@@ -38,6 +43,7 @@ struct Bench: AsyncParsableCommand {
         guard prefill >= 0 else { throw ValidationError("--prefill must be 0 or more") }
         options.prefill = prefill
         options.withoutHook = withoutHook
+        options.storeOnly = storeOnly
         if let target {
             for (flag, given) in [("--durability", durability != nil), ("--prefill", prefill > 0)] where given {
                 throw ValidationError(

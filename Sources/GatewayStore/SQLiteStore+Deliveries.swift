@@ -141,20 +141,37 @@ extension SQLiteStore: DeliveryStore {
             }
             return leased
         }
-        // A delivery whose stored event or submission cannot be read back is left leased: it is due
-        // again when the lease ends, like one whose attempt was cut off, and nothing is lost.
-        return leased.compactMap { item in
+        var claimed: [ClaimedDelivery] = []
+        var unreadable: [(id: Int64, reason: String)] = []
+        for item in leased {
             var event = item.event
             do {
                 event.decoded.content = try storedContent(parsed: item.parsedContent, text: event.decoded.contentText)
                 let submission = try item.submission.map { try decodeJSON(Submission.self, $0) }
-                return ClaimedDelivery(
-                    delivery: item.delivery, hook: item.hook, secrets: item.secrets, event: event,
-                    submission: submission)
+                claimed.append(
+                    ClaimedDelivery(
+                        delivery: item.delivery, hook: item.hook, secrets: item.secrets, event: event,
+                        submission: submission))
             } catch {
-                return nil
+                unreadable.append((item.delivery.id, "\(error)"))
             }
         }
+        // A delivery whose stored event or submission cannot be read back would fail the same way
+        // at every lease: it is dead-lettered with the reason (visible, and redrivable once mended),
+        // never retried in silence. The stored event itself is untouched.
+        if !unreadable.isEmpty {
+            try await bookkeepingWrite { [unreadable] db in
+                for (id, reason) in unreadable {
+                    try db.cachedStatement(
+                        sql: """
+                            UPDATE delivery SET status = 'dead', lockedUntil = NULL, lastError = ?, updatedAt = ?
+                            WHERE id = ? AND status = 'in_flight'
+                            """
+                    ).execute(arguments: ["the stored event or submission cannot be read: \(reason)", ms, id])
+                }
+            }
+        }
+        return claimed
     }
 
     /// A delivery leased by a claim, its event and submission still as stored.
@@ -276,18 +293,18 @@ extension SQLiteStore: DeliveryStore {
             ])
         }
         switch item.outcome {
-        case .delivered: successes[hookId] = ms
-        case .retry, .dead:
-            if let success = successes.removeValue(forKey: hookId) {
-                try markSucceeded(hookId: hookId, ms: success, db)
-            }
-            try markFailing(hookId: hookId, ms: ms, db)
-        case .disableHook(let reason):
-            if let success = successes.removeValue(forKey: hookId) {
-                try markSucceeded(hookId: hookId, ms: success, db)
-            }
+        case .delivered:
+            successes[hookId] = ms
+            return
+        case .skipped: return
+        case .retry, .dead, .disableHook: break
+        }
+        // A failure or a disable lands after this hook's earlier successes in the batch.
+        if let success = successes.removeValue(forKey: hookId) { try markSucceeded(hookId: hookId, ms: success, db) }
+        if case .disableHook(let reason) = item.outcome {
             try setEnabled(hookId: hookId, enabled: false, reason: reason, at: item.at, db)
-        case .skipped: break
+        } else {
+            try markFailing(hookId: hookId, ms: ms, db)
         }
     }
 

@@ -226,6 +226,36 @@ struct SQLiteStoreTests {
         #expect(oldest.map(\.hook.id) == [slow.id])
     }
 
+    @Test("a delivery whose stored content cannot be read is dead-lettered with the reason, not retried in silence")
+    func unreadableClaim() async throws {
+        let path = temporaryPath()
+        let store = try SQLiteStore(path: path)
+        _ = try await store.createHook(
+            Hook(name: "h", url: "https://x.example", maxInFlight: 8),
+            secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+            at: Date(timeIntervalSince1970: 1_799_999_000))
+        _ = try await store.commit([
+            .notification(record(messageId: "M1", envelopeId: "E1")),
+            .notification(record(messageId: "M2", envelopeId: "E2", taskId: "T-2")),
+        ])
+        try await DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "UPDATE event SET parsedContent = 'not json' WHERE messageId = 'E1'")
+        }
+        let now = Date(timeIntervalSince1970: 1_800_000_100)
+        let claimed = try await store.claimDueDeliveries(at: now, limit: 8, lease: 60, inFlight: [:])
+        #expect(claimed.map(\.event.decoded.messageId) == ["E2"], "the readable one still goes")
+        let dead = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT status, lastError, lockedUntil FROM delivery WHERE status = 'dead'")
+        }
+        #expect(dead.count == 1)
+        #expect((dead.first?["lastError"] as String?)?.contains("cannot be read") == true)
+        #expect(dead.first?["lockedUntil"] == DatabaseValue.null)
+        // Once every lease has ended, only the readable one is claimed again; the dead one stays dead.
+        let later = try await store.claimDueDeliveries(
+            at: now.addingTimeInterval(3600), limit: 8, lease: 60, inFlight: [:])
+        #expect(later.map(\.event.decoded.messageId) == ["E2"])
+    }
+
     @Test("finishes in one batch leave the hook as if applied in turn; a finish for a deleted delivery is a no-op")
     func finishBatchOrder() async throws {
         let store = try SQLiteStore(path: temporaryPath())

@@ -214,6 +214,10 @@ struct BenchTests {
             .run { _ in }
         #expect(report.contains("end to end: 100 of 100 deliveries"), "\(report)")
         #expect(report.contains("fan-out alone: a backlog of 50 deliveries drained"), "\(report)")
+        // The half-max phase's 50 pushes, as the gateway's own commit histogram saw them.
+        let commits = try #require(
+            report.split(separator: "\n").first { $0.hasPrefix("gateway ingest commits during the half-max phase: ") })
+        #expect(commits.contains("99% within") && !commits.contains(": none"), "\(commits)")
         #expect(
             report.split(separator: "\n").contains {
                 $0.hasPrefix("CPU per delivery, fan-out alone (us, gateway + loader's sink): ")

@@ -88,6 +88,8 @@ extension BenchRunner {
         var drain: (deliveries: Int, seconds: Double, cpu: CPUCost?)?
         /// The prefill and what was measured after it.
         var prefill: Prefill?
+        /// The gateway's ingest commits during the half-max phase (when its metrics can be read).
+        var halfCommits: BenchCommitStats?
 
         /// The prefill, then a baseline and ingest measured after it.
         struct Prefill {
@@ -153,11 +155,14 @@ extension BenchRunner {
         progress("ingest latency at half the maximum rate")
         let halfRate = ingest.throughput / 2
         let paced = try signer.pushes(max(1, options.requests / 2), prefix: taskPrefix + "paced-")
+        let commitsBefore = await scrapeCommits(load: load, endpoints: endpoints)
         let half = await load.run(paced.map { LoadGenerator.request($0, base: base) }, perSecond: halfRate)
+        let commitsAfter = await scrapeCommits(load: load, endpoints: endpoints)
         var figures = Figures(
             baselineLabel: endpoints.baselineLabel, baseline: baseline, ingest: ingest, halfRate: halfRate, half: half,
             admin: admin, endToEnd: endToEnd)
         figures.drain = drain
+        if let commitsBefore, let commitsAfter { figures.halfCommits = commitsAfter.since(commitsBefore) }
         if gatewayPid != nil {
             figures.cpu = (
                 CPUCost(from: beforeBaseline, to: beforeIngest, requests: pushes.count),
@@ -165,6 +170,12 @@ extension BenchRunner {
             )
         }
         return figures
+    }
+
+    /// The gateway's commit metrics, when it has an admin listener to read them from.
+    private func scrapeCommits(load: LoadGenerator, endpoints: Endpoints) async -> BenchCommitStats? {
+        guard let adminBase = endpoints.adminBase else { return nil }
+        return await BenchCommitStats.scrape(client: load.client, adminBase: adminBase, token: endpoints.adminToken)
     }
 
     /// Pauses the sink hook, ingests half a phase of pushes (their deliveries wait, paused), then
@@ -285,6 +296,7 @@ extension BenchRunner {
                     cpu.baseline.gateway, cpu.baseline.loader, cpu.ingest.gateway, cpu.ingest.loader,
                     cpu.ingest.gateway / max(cpu.baseline.gateway, 1e-9)))
         }
+        if let commits = figures.halfCommits { lines.append(commits.summary(phase: "the half-max phase")) }
         if let memory = figures.memory {
             func megabytes(_ kib: Int?) -> String { kib.map { "\($0 / 1024) MB" } ?? "?" }
             lines.append(

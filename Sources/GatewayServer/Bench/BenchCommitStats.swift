@@ -6,19 +6,13 @@ import NIOCore
 /// `imm_gateway_ingest_commit_batch_size` from `/metrics`), compared before and after a phase: it
 /// tells a tail made by the commit itself (a slow disk sync) from one made before or after it
 /// (CPU, scheduling, the loader).
-struct BenchCommitStats: Equatable {
+struct BenchCommitStats {
     /// Cumulative commit counts per histogram bucket: upper bound in seconds, commits at or under it.
     var buckets: [(upperBound: Double, count: Double)] = []
     /// Commits, their summed duration in seconds, and their summed batch sizes (writes).
     var commits: Double = 0
     var seconds: Double = 0
     var writes: Double = 0
-
-    static func == (left: Self, right: Self) -> Bool {
-        left.commits == right.commits && left.seconds == right.seconds && left.writes == right.writes
-            && left.buckets.map(\.upperBound) == right.buckets.map(\.upperBound)
-            && left.buckets.map(\.count) == right.buckets.map(\.count)
-    }
 
     /// Reads the two metrics out of Prometheus text; nil when the text has no commit histogram.
     init?(prometheusText text: some StringProtocol) {

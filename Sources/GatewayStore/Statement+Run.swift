@@ -11,9 +11,17 @@ extension Statement {
     /// columns per event and 12 per face, that bookkeeping cost as much CPU as SQLite's own work
     /// for those rows (measured in the writer's profile). Here strings and blobs are copied by
     /// SQLite (`SQLITE_TRANSIENT`), which for a few kilobytes is cheaper than the closures. The
-    /// statement is reset and its bindings cleared afterwards, as GRDB leaves it.
+    /// statement is reset and its bindings cleared afterwards, as GRDB leaves it. Like GRDB, it
+    /// refuses a value count that differs from the statement's parameters: a missing value would
+    /// otherwise be stored as NULL without a word.
     func run(_ values: [DatabaseValue]) throws {
         let handle = sqliteStatement
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard values.count == expected else {
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE,
+                message: "wrong number of statement arguments: \(values.count), expected \(expected)", sql: sql)
+        }
         sqlite3_reset(handle)
         defer {
             sqlite3_reset(handle)

@@ -48,6 +48,14 @@ struct StatementRunTests {
             #expect(throws: DatabaseError.self) { try statement.run([.null]) }
             try statement.run(["b".databaseValue])
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") == 2)
+            // Too few or too many values: refused, nothing stored (a missing one is not a NULL).
+            #expect {
+                try statement.run([])
+            } throws: { error in
+                (error as? DatabaseError)?.resultCode == .SQLITE_MISUSE
+            }
+            #expect(throws: DatabaseError.self) { try statement.run(["c".databaseValue, "d".databaseValue]) }
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") == 2)
         }
     }
 }

@@ -5,18 +5,29 @@ public enum HTTPDate {
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
 
-    /// Parses an RFC 1123 date (the weekday is not checked); nil when malformed.
+    /// Parses an RFC 1123 date (the weekday is not checked); nil when malformed. Every numeric field
+    /// must be plain ASCII digits of its fixed width (a sign or a 20-digit hour is malformed, never
+    /// arithmetic on an attacker's number).
     public static func parse(_ text: String) -> Date? {
         let parts = text.trimmingSpaces().split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT" || parts[5] == "UTC",
-            let day = Int(parts[1]), let monthIndex = months.firstIndex(of: String(parts[2])), let year = Int(parts[3])
+            let day = number(parts[1], digits: 1...2), let monthIndex = months.firstIndex(of: String(parts[2])),
+            let year = number(parts[3], digits: 4...4)
         else { return nil }
-        let time = parts[4].split(separator: ":")
-        guard time.count == 3, let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]),
-            (1...31).contains(day), hour < 24, minute < 60, second <= 60, (1970...9999).contains(year)
+        let time = parts[4].split(separator: ":", omittingEmptySubsequences: false)
+        guard time.count == 3, let hour = number(time[0], digits: 2...2), let minute = number(time[1], digits: 2...2),
+            let second = number(time[2], digits: 2...2),
+            (1...31).contains(day), hour < 24, minute < 60, second <= 60, year >= 1970
         else { return nil }
         let days = IMMTime.daysFromCivil(year: year, month: monthIndex + 1, day: day)
         return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3600 + minute * 60 + second))
+    }
+
+    /// The value of `text` when it is only ASCII digits, as many as `digits` allows.
+    private static func number(_ text: Substring, digits: ClosedRange<Int>) -> Int? {
+        let bytes = Array(text.utf8)
+        guard digits.contains(bytes.count) else { return nil }
+        return IMMTime.digits(bytes, 0, bytes.count)
     }
 
     /// Formats a date as RFC 1123 GMT.

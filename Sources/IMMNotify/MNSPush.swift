@@ -41,7 +41,9 @@ public struct MNSPush: Sendable, Equatable {
 
     /// Parses a push body, detecting the format from the body itself (not the Content-Type): `<`
     /// starts the XML wrapper; a JSON object with a `Message` key is the JSON wrapper; any other JSON
-    /// object is a SIMPLIFIED body (the message itself).
+    /// object is a SIMPLIFIED body (the message itself), and so is Base64 of a JSON object (a
+    /// SIMPLIFIED body whose publisher Base64-encoded the message). A leading byte order mark and
+    /// white space are skipped.
     public static func parse(body: [UInt8]) throws -> MNSPush {
         var start = body.startIndex
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
@@ -49,9 +51,14 @@ public struct MNSPush: Sendable, Equatable {
         guard start < body.endIndex else { throw WireFormatError(.unknownFormat, "empty body") }
         switch body[start] {
         case UInt8(ascii: "<"): return try parseXML(body)
-        case UInt8(ascii: "{"): return try parseJSON(body)
+        case UInt8(ascii: "{"): return try parseJSON(Array(body[start...]))
         default:
-            throw WireFormatError(.unknownFormat, "body is neither an MNS XML notification nor a JSON object")
+            let text = String(decoding: body[start...], as: UTF8.self)
+            guard (try? IMMEnvelope.decode(message: text)) != nil else {
+                throw WireFormatError(
+                    .unknownFormat, "body is neither an MNS XML notification, a JSON object nor Base64 of one")
+            }
+            return MNSPush(format: .simplified, message: text)
         }
     }
 

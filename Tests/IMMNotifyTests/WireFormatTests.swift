@@ -64,7 +64,7 @@ struct WireFormatTests {
         #expect(throws: WireFormatError.self) { try IMMEnvelope.decode(message: "not json, not base64 !!") }
     }
 
-    @Test("odd result shapes never throw: wrong types are converted or skipped")
+    @Test("odd result shapes never throw: wrong types are converted, skipped or kept in place empty")
     func tolerantResults() throws {
         let json = try JSONValue.parse(
             #"{"TaskId":42,"Status":"Succeeded","SimilarFaces":[7,{"SimilarFaces":[{"URI":"oss://b/o","#
@@ -72,10 +72,12 @@ struct WireFormatTests {
         let content = IMMTaskContent(json: json)
         #expect(content.taskId == "42")
         let results = try #require(content.faceResults)
-        #expect(results.count == 2)
-        #expect(results[0].faces.first?.similarity == 0.5)
-        #expect(results[0].faces.first?.boundary?.left == 3)
-        #expect(results[1].faces.isEmpty)
+        // One entry per request source: the unreadable `7` keeps its place (empty).
+        #expect(results.count == 3)
+        #expect(results[0].faces.isEmpty && results[0].sourceURI == nil)
+        #expect(results[1].faces.first?.similarity == 0.5)
+        #expect(results[1].faces.first?.boundary?.left == 3)
+        #expect(results[2].faces.isEmpty && results[2].sourceURI == "oss://b/q")
         let other = IMMTaskContent(json: try JSONValue.parse(#"{"TaskId":"MC","TaskType":"MediaConvert"}"#))
         #expect(other.faceResults == nil)
         #expect(!other.isFaceSearch)
@@ -141,6 +143,20 @@ struct WireFormatTests {
         #expect(HTTPDate.format(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 GMT")
     }
 
+    // A signed or huge field used to reach `hour * 3600` and trap on overflow: one unsigned request
+    // with such a Date header stopped the whole gateway.
+    @Test(
+        "HTTP dates with signed, huge or short numeric fields are malformed, not arithmetic",
+        arguments: [
+            "Wed, 25 Nov 2026 -9999999999999999:00:00 GMT", "Wed, 25 Nov 2026 +1:00:00 GMT",
+            "Wed, 25 Nov 2026 -1:00:00 GMT", "Wed, 25 Nov 2026 05:-1:00 GMT", "Wed, 25 Nov 2026 05:00:+1 GMT",
+            "Wed, 25 Nov 2026 5:00:00 GMT", "Wed, 25 Nov 2026 05:00:00:00 GMT", "Wed, 25 Nov 2026 05::00 GMT",
+            "Wed, -25 Nov 2026 05:00:00 GMT", "Wed, 25 Nov +2026 05:00:00 GMT",
+            "Wed, 25 Nov 99999999999999999999 05:00:00 GMT", "Wed, 25 Nov 2026 99999999999999999999:00:00 GMT",
+            "Wed, ٢٥ Nov 2026 05:00:00 GMT",
+        ])
+    func hostileHTTPDates(text: String) { #expect(HTTPDate.parse(text) == nil) }
+
     @Test("captured requests round-trip through the fixture format")
     func capturedRoundTrip() throws {
         let request = try Fixtures.request("succeeded-json")
@@ -168,6 +184,27 @@ struct WireFormatTests {
         let json = try MNSPush.parse(body: try Fixtures.request("succeeded-json").body)
         #expect(json.messageMD5 == "56034B3CA34993EFB8E0ACB3A705C72E")
         #expect(ContentMD5.hexUpper(Array(json.message.utf8)) == json.messageMD5)
+    }
+
+    @Test("a SIMPLIFIED body in Base64, and JSON after a byte order mark, are read, not refused")
+    func simplifiedBase64AndByteOrderMark() throws {
+        let envelope = #"{"id":"e64","source":"acs.imm","content":"{\"TaskId\":\"T64\"}"}"#
+        let base64 = "\r\n" + Data(envelope.utf8).base64EncodedString(options: .lineLength64Characters) + "\n"
+        let push = try MNSPush.parse(body: Array(base64.utf8))
+        #expect(push.format == .simplified)
+        let decoded = try IMMEnvelope.decode(message: push.message)
+        #expect(decoded.id == "e64")
+        #expect(decoded.content?["TaskId"]?.stringValue == "T64")
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let simplified = try MNSPush.parse(body: bom + Array(envelope.utf8))
+        #expect(simplified.format == .simplified)
+        #expect(try IMMEnvelope.decode(message: simplified.message).id == "e64")
+        let wrapped = try MNSPush.parse(body: bom + Array(#" {"MessageId":"M","Message":"x"}"#.utf8))
+        #expect(wrapped.format == .json && wrapped.messageId == "M")
+        #expect(throws: WireFormatError.self) { try MNSPush.parse(body: Array("plain words".utf8)) }
+        #expect(throws: WireFormatError.self) {
+            try MNSPush.parse(body: Array(Data("[1,2]".utf8).base64EncodedString().utf8))
+        }
     }
 
     @Test("the envelope keeps content verbatim; Base64 may be wrapped; non-objects are refused")

@@ -23,7 +23,11 @@ public struct CertificateURLPolicy: Sendable {
     }
 
     /// EventBridge: `<region>-eventbridge.oss-accelerate.aliyuncs.com` and
-    /// `<region>-eventbridge.oss-<region>.aliyuncs.com`, plus `extraHosts`.
+    /// `<region>-eventbridge.oss-<region>.aliyuncs.com`, plus `extraHosts`, where `<region>` is one
+    /// of Alibaba Cloud's region ids (`alibabaRegions`). The host names an OSS bucket, and bucket
+    /// names are first come, first served: any `<word>-eventbridge` bucket with acceleration on would
+    /// pass a pattern that took any word, and sign forged events with its owner's certificate. A
+    /// region added after this list goes in `eventbridge.cert_hosts`.
     public static func eventBridge(extraHosts: [String]) -> CertificateURLPolicy {
         CertificateURLPolicy(
             exactHosts: Set(extraHosts),
@@ -32,12 +36,22 @@ public struct CertificateURLPolicy: Sendable {
                     guard let dash = host.range(of: "-eventbridge.oss-") else { return false }
                     let region = String(host[..<dash.lowerBound])
                     let rest = host[dash.upperBound...]
-                    guard isRegion(region), rest.hasSuffix(".aliyuncs.com") else { return false }
+                    guard alibabaRegions.contains(region), rest.hasSuffix(".aliyuncs.com") else { return false }
                     let middle = String(rest.dropLast(".aliyuncs.com".count))
                     return middle == "accelerate" || middle == region
                 }
             ])
     }
+
+    /// Alibaba Cloud's public region ids (2026), the only `<region>` EventBridge certificate hosts may name.
+    public static let alibabaRegions: Set<String> = [
+        "cn-qingdao", "cn-beijing", "cn-zhangjiakou", "cn-huhehaote", "cn-wulanchabu", "cn-hangzhou", "cn-shanghai",
+        "cn-nanjing", "cn-fuzhou", "cn-wuhan-lr", "cn-shenzhen", "cn-heyuan", "cn-guangzhou", "cn-chengdu",
+        "cn-hongkong", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+        "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-south-1", "us-east-1", "us-west-1", "eu-central-1",
+        "eu-west-1", "me-east-1", "me-central-1", "na-south-1", "cn-shanghai-finance-1", "cn-shenzhen-finance-1",
+        "cn-beijing-finance-1", "cn-north-2-gov-1",
+    ]
 
     /// Creates a policy from exact host names (compared case-insensitively) and host predicates.
     init(exactHosts: some Sequence<String>, patterns: [@Sendable (String) -> Bool]) {
@@ -47,8 +61,10 @@ public struct CertificateURLPolicy: Sendable {
 
     /// Checks `url`; returns the URL to fetch (`http` upgraded to `https`) or why it is refused.
     ///
-    /// The returned URL is rebuilt from the checked parts (scheme, host, path, query), so what is
-    /// fetched is exactly the host that passed: no fragment, no empty `:` port, no encoded host.
+    /// The returned URL is rebuilt from the checked parts (scheme, host, path), so what is fetched is
+    /// exactly the host that passed: no fragment, no empty `:` port, no encoded host. The query is
+    /// dropped too: a certificate is named by host and path (Alibaba's URLs carry no query), and a
+    /// query would let every forged push name a "new" certificate, each one a fetch and a cache entry.
     public func check(_ url: String) -> Result<String, CertificateURLRejection> {
         if let known = answers.entries.withLock({ $0[url] }) { return known }
         let answer = evaluate(url)
@@ -84,9 +100,7 @@ public struct CertificateURLPolicy: Sendable {
         guard exactHosts.contains(host) || patterns.contains(where: { $0(host) }) else {
             return .failure(.init(reason: "certificate host '\(host)' is not on the allow-list"))
         }
-        var normalized = "https://" + encodedHost + components.percentEncodedPath
-        if let query = components.percentEncodedQuery { normalized += "?" + query }
-        return .success(normalized)
+        return .success("https://" + encodedHost + components.percentEncodedPath)
     }
 
     /// The text between `//` and the next `/`, `?` or `#` (empty when there is no `//`).

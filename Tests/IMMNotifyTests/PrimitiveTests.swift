@@ -73,7 +73,7 @@ struct PrimitiveTests {
             ("https://certs.example.com/c.pem", "https://certs.example.com/c.pem"),
             (
                 "HTTP://mns-cert.oss-cn-hongkong.aliyuncs.com/c.pem?v=1#frag",
-                "https://mns-cert.oss-cn-hongkong.aliyuncs.com/c.pem?v=1"
+                "https://mns-cert.oss-cn-hongkong.aliyuncs.com/c.pem"
             ),
             (
                 "https://mns-cert.oss-cn-ap-southeast-1.aliyuncs.com/c.pem",
@@ -124,6 +124,14 @@ struct PrimitiveTests {
         #expect((try? policy.check("https://cn-hangzhou-eventbridge.oss-cn-hangzhou.aliyuncs.com/c.pem").get()) != nil)
         #expect((try? policy.check("https://cn-hangzhou-eventbridge.oss-cn-beijing.aliyuncs.com/c.pem").get()) == nil)
         #expect((try? policy.check("https://mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem").get()) == nil)
+        // The host names a bucket anyone may create: only Alibaba's region ids make it Alibaba's.
+        #expect((try? policy.check("https://evil-eventbridge.oss-accelerate.aliyuncs.com/c.pem").get()) == nil)
+        #expect((try? policy.check("https://cn-evil-eventbridge.oss-accelerate.aliyuncs.com/c.pem").get()) == nil)
+        #expect(
+            (try? policy.check("https://ap-southeast-1-eventbridge.oss-accelerate.aliyuncs.com/c.pem").get()) != nil)
+        let extended = CertificateURLPolicy.eventBridge(extraHosts: ["xx-new-1-eventbridge.oss-accelerate.aliyuncs.com"]
+        )
+        #expect((try? extended.check("https://xx-new-1-eventbridge.oss-accelerate.aliyuncs.com/c.pem").get()) != nil)
     }
 
     @Test("a rejection says why")

@@ -5,8 +5,10 @@ import Metrics
 import Synchronization
 
 /// Finds the certificate for an allow-listed URL: operator pin, then memory, then the database,
-/// then one HTTPS fetch (coalesced across concurrent requests, and remembered for a while when it
-/// fails so a flood of pushes naming a dead URL does not become a flood of fetches).
+/// then one HTTPS fetch (coalesced across concurrent requests, and remembered for a few seconds when
+/// it fails so a flood of pushes naming a dead URL does not become a flood of fetches). A failure
+/// is remembered for less time than MNS waits between retries (10–20 s): a push refused because a
+/// fetch failed once is retried with a fresh fetch, not refused again until MNS drops it.
 public actor CertificateResolver {
     private let pinned: [String: RSACertificate]
     private let store: (any CertificateStore)?
@@ -24,7 +26,7 @@ public actor CertificateResolver {
     /// Creates a resolver. `pinned` maps certificate URLs to certificates that are never fetched.
     public init(
         pinned: [String: RSACertificate], store: (any CertificateStore)?, fetcher: any CertificateFetcher,
-        clock: any WallClock = SystemWallClock(), failureTTL: TimeInterval = 60,
+        clock: any WallClock = SystemWallClock(), failureTTL: TimeInterval = 5,
         logger: Logger = Logger(label: "imm-gateway.certificates")
     ) {
         var normalized: [String: RSACertificate] = [:]
@@ -73,14 +75,35 @@ public actor CertificateResolver {
         defer { inFlight[key] = nil }
         do {
             let certificate = try await task.value
-            memory.withLock { $0[key] = certificate }
+            memory.withLock { loaded in
+                if loaded.count < Self.maxEntries { loaded[key] = certificate }
+            }
             failures[key] = nil
             return certificate
         } catch {
-            failures[key] = (clock.now(), "\(error)")
+            remember(failure: "\(error)", for: key)
             throw error
         }
     }
+
+    /// The most certificates kept in memory, and the most failed URLs remembered: forged pushes may
+    /// name any path on an allowed host, and none of them may grow the process without bound. A
+    /// certificate past the cap is still served, from the database, on every push that names it.
+    static let maxEntries = 1024
+
+    /// Remembers a failed load; expired failures are dropped first, and all of them when the map is
+    /// still full (the cost of forgetting is one fetch each).
+    private func remember(failure reason: String, for key: String) {
+        let now = clock.now()
+        if failures.count >= Self.maxEntries {
+            failures = failures.filter { now.timeIntervalSince($0.value.at) < failureTTL }
+            if failures.count >= Self.maxEntries { failures.removeAll() }
+        }
+        failures[key] = (now, reason)
+    }
+
+    /// How many failed URLs are remembered (tests).
+    var rememberedFailures: Int { failures.count }
 
     private func load(_ url: String) async throws -> RSACertificate {
         if let store, let stored = try? await store.loadCertificate(url: url),

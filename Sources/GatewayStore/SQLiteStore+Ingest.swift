@@ -72,17 +72,19 @@ extension SQLiteStore: IngestStore {
     ) throws -> IngestWriteResult {
         let decoded = record.decoded
         let source = decoded.source ?? ""
-        // A redelivered push has the same body, so the same envelope id: (messageId, source) finds it.
-        // The MNS message id is indexed only for events whose envelope id is unknown (undecodable),
-        // the one case the envelope id cannot catch.
+        // A redelivered push has the same body, so the same envelope id and content: (messageId,
+        // source) finds it, and the content must match too, because IMM may reuse one id (the task's
+        // EventId) for different messages of a task, and those are new events, not duplicates. The
+        // MNS message id is indexed only for events whose envelope id is unknown (undecodable), the
+        // one case the envelope id cannot catch.
         if let existing = try Int64.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT id FROM event WHERE messageId = ? AND source = ?
+                    SELECT id FROM event WHERE messageId = ? AND source = ? AND contentText IS ?
                     UNION ALL SELECT id FROM event WHERE mnsMessageId = ? AND messageId IS NULL
                     LIMIT 1
                     """),
-            arguments: [decoded.messageId, source, record.mnsMessageId])
+            arguments: [decoded.messageId, source, decoded.contentText, record.mnsMessageId])
         {
             try db.cachedStatement(
                 sql: "UPDATE event SET duplicateCount = duplicateCount + 1, lastDuplicateAt = ? WHERE id = ?"

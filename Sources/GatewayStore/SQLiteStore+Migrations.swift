@@ -260,6 +260,17 @@ extension SQLiteStore {
                     CREATE INDEX delivery_hookDue ON delivery(hookId, nextAttemptAt) WHERE status IN ('pending', 'failed');
                     """)
         }
+        migrator.registerMigration("v10-envelope-id-not-unique") { db in
+            // IMM's envelope id may equal the task's EventId, so two different messages of one task
+            // (a Running, then a Succeeded) can share it. Unique, it made the second one a
+            // "duplicate", acknowledged and thrown away with the task's results. Redeliveries are now
+            // recognised by envelope id and identical content; the index stays, no longer unique.
+            try db.execute(
+                sql: """
+                    DROP INDEX event_messageId_source;
+                    CREATE INDEX event_messageId_source ON event(messageId, source) WHERE messageId IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

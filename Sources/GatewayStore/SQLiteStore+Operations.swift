@@ -24,14 +24,8 @@ extension SQLiteStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM event WHERE id = ?", arguments: [eventId]) else {
                 throw ReplayError.notFound("no event \(eventId)")
             }
-            var messageId = decoded.messageId
-            if let candidate = messageId,
-                try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM event WHERE source = ? AND messageId = ? AND id <> ?",
-                    arguments: [decoded.source ?? "", candidate, eventId]) == true
-            {
-                messageId = nil  // another stored event already owns this id; keep both, dedup cannot merge them now
-            }
+            // Envelope ids are not unique (IMM may reuse one for several messages of a task).
+            let messageId = decoded.messageId
             let content = decoded.content
             try db.execute(
                 sql: """

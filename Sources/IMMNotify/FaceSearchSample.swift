@@ -4,9 +4,12 @@ import Foundation
 /// the benchmark and tests.
 public enum FaceSearchSample {
     /// The task content of a face-search notification with `faces` matches for one source image.
-    public static func content(taskId: String, status: String, faces: Int, requestId: String = UUID().uuidString)
+    /// Deterministic: the same arguments give the same content (ids are derived from the task id), as
+    /// a redelivered message is byte for byte the same.
+    public static func content(taskId: String, status: String, faces: Int, requestId: String? = nil)
         -> JSONValue
     {
+        let requestId = requestId ?? stableHex("request|" + taskId, digits: 32).uppercased()
         var content: [String: JSONValue] = [:]
         content["ProjectName"] = .string("photos-prod")
         content["DatasetName"] = .string("faces-2026")
@@ -24,7 +27,7 @@ public enum FaceSearchSample {
             content["Code"] = .string("ResourceNotFound")
             content["Message"] = .string("The specified dataset does not exist.")
         } else if status.lowercased() == "succeeded" {
-            let matches: [JSONValue] = (0..<max(0, faces)).map(match)
+            let matches: [JSONValue] = (0..<max(0, faces)).map { match($0, taskId: taskId) }
             content["SimilarFaces"] = .array([
                 .object(["URI": .string("oss://photos-bucket/query/selfie.jpg"), "SimilarFaces": .array(matches)])
             ])
@@ -32,12 +35,12 @@ public enum FaceSearchSample {
         return .object(content)
     }
 
-    private static func match(_ index: Int) -> JSONValue {
+    private static func match(_ index: Int, taskId: String) -> JSONValue {
         let boundary: [String: JSONValue] = [
             "Left": .number(Double(10 + index)), "Top": .number(Double(20 + index)), "Width": .number(120),
             "Height": .number(140),
         ]
-        let faceId = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let faceId = stableHex("face|\(index)|" + taskId, digits: 32)
         let uri = "oss://photos-bucket/album/" + String(format: "%04d", index) + ".jpg"
         var match: [String: JSONValue] = [:]
         match["URI"] = .string(uri)
@@ -45,6 +48,22 @@ public enum FaceSearchSample {
         match["Similarity"] = .number(Double(99 - index % 99) / 100)
         match["Boundary"] = .object(boundary)
         return .object(match)
+    }
+
+    /// `digits` hex digits derived from `text` (FNV-1a, rehashed per 16 digits): stable across runs.
+    static func stableHex(_ text: String, digits: Int) -> String {
+        var output = ""
+        var round: UInt64 = 0
+        while output.count < digits {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ round
+            for byte in text.utf8 {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            }
+            let chunk = String(hash, radix: 16)
+            output += String(repeating: "0", count: 16 - chunk.count) + chunk
+            round += 1
+        }
+        return String(output.prefix(digits))
     }
 
     /// The IMM envelope text, with the content serialized into a string as IMM does.

@@ -173,6 +173,35 @@ struct IngestRouteTests {
         #expect(try await gateway.store.events(limit: 10, before: nil).items.count == 1)
     }
 
+    // IMM's envelope id may equal the task's EventId, so a Running and a Succeeded message of one
+    // task can share it. The second used to be answered as a duplicate and thrown away, results and all.
+    @Test("a different message under a reused envelope id is stored, not taken for a duplicate")
+    func reusedEnvelopeId() async throws {
+        let gateway = try await TestGateway.make()
+        let key = try RSASigningKey(pem: try Fixtures.testKeyPEM())
+        let taskId = "CreateFacesSearchingTask-reused"
+        let pushes = try [("Running", "1"), ("Succeeded", "2")].map { status, serial in
+            try MNSPushBuilder(
+                format: .xml, taskId: taskId, status: status, eventId: "0ED-reused", faces: 2,
+                date: Fixtures.fixtureDate, signingKey: key, messageId: "BBBB000000000000000000000000000" + serial
+            ).build()
+        }
+        try await gateway.ingestApplication.test(.router) { client in
+            let running = try await client.send(pushes[0])
+            #expect(running.status == .noContent)
+            let succeeded = try await client.send(pushes[1])
+            #expect(succeeded.status == .noContent)
+            #expect(succeeded.headers[HTTPField.Name("x-imm-gateway-duplicate")!] == nil)
+            let again = try await client.send(pushes[1])
+            #expect(again.headers[HTTPField.Name("x-imm-gateway-duplicate")!] == "true")
+        }
+        #expect(try await gateway.store.events(limit: 10, before: nil).items.count == 2)
+        let task = try #require(try await gateway.store.task(taskId: taskId))
+        #expect(task.immStatus == .succeeded)
+        #expect(task.resultEventId == 2)
+        #expect(try await gateway.store.faces(taskId: taskId).count == 2)
+    }
+
     @Test("when the commit fails the push is answered 503 and nothing is acknowledged")
     func ackAfterCommit() async throws {
         let failing = FailingIngestStore()

@@ -53,6 +53,29 @@ public final class HTTPWebhookTransport: WebhookTransport {
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
+        // One deadline for the whole exchange: AsyncHTTPClient's own timeout ends when the response
+        // head arrives, so a receiver that sent its head and then stalled the body held the delivery
+        // (and its in-flight slot) for ever. Past the deadline the exchange is cancelled.
+        let deadline = ContinuousClock.now + .seconds(timeoutSeconds)
+        let prepared = request
+        return await withTaskGroup(of: TransportResult?.self) { group in
+            group.addTask { await Self.exchange(client, prepared, timeoutSeconds: timeoutSeconds) }
+            group.addTask {
+                try? await Task.sleep(until: deadline + .milliseconds(100), clock: .continuous)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+                ?? TransportResult(
+                    statusCode: nil, error: "timeout: no complete answer within \(timeoutSeconds) s (body stalled)")
+        }
+    }
+
+    /// Sends the request and reads the head and up to 4 KiB of the body.
+    private static func exchange(
+        _ client: HTTPClient, _ request: HTTPClientRequest, timeoutSeconds: Int
+    ) async -> TransportResult {
         do {
             let response = try await client.execute(request, timeout: .seconds(Int64(timeoutSeconds)))
             var responseHeaders: [String: String] = [:]
@@ -64,7 +87,7 @@ public final class HTTPWebhookTransport: WebhookTransport {
             }
             return TransportResult(statusCode: Int(response.status.code), headers: responseHeaders, body: kept)
         } catch {
-            return TransportResult(statusCode: nil, error: Self.describe(error, timeoutSeconds: timeoutSeconds))
+            return TransportResult(statusCode: nil, error: describe(error, timeoutSeconds: timeoutSeconds))
         }
     }
 

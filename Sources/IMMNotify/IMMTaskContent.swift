@@ -67,7 +67,11 @@ public struct IMMTaskContent: Sendable, Codable, Equatable {
             taskType: text("TaskType"), taskId: text("TaskId"), status: text("Status"), code: text("Code"),
             message: text("Message"), startTime: text("StartTime"), endTime: text("EndTime"),
             userData: text("UserData"), eventSourceId: text("EventSourceId"),
-            faceResults: json["SimilarFaces"]?.arrayValue.map { $0.compactMap(FaceSearchSourceResult.init(json:)) })
+            // One entry per request source, in order: an unreadable entry keeps its place (empty),
+            // so every later source keeps its index.
+            faceResults: json["SimilarFaces"]?.arrayValue.map { sources in
+                sources.map { FaceSearchSourceResult(json: $0) ?? FaceSearchSourceResult(sourceURI: nil, faces: []) }
+            })
     }
 
     /// `StartTime` parsed.

@@ -99,6 +99,26 @@ struct RobustnessTests {
         #expect(throws: Never.self) { try JSONEncoder().encode(content) }
     }
 
+    @Test("an unreadable source entry keeps its place, so later sources keep their index")
+    func sourceIndexKept() throws {
+        let content = IMMTaskContent(
+            json: try JSONValue.parse(
+                #"{"SimilarFaces":[null,7,{"URI":"oss://b/q2","SimilarFaces":[{"URI":"oss://b/m","Similarity":0.9}]}]}"#
+            ))
+        let sources = try #require(content.faceResults)
+        #expect(sources.count == 3)
+        #expect(sources[0].faces.isEmpty && sources[1].faces.isEmpty)
+        #expect(sources[2].sourceURI == "oss://b/q2")
+        #expect(sources[2].faces.first?.uri == "oss://b/m")
+    }
+
+    @Test("a lone high surrogate becomes U+FFFD and the escape after it is kept")
+    func loneHighSurrogate() throws {
+        #expect(try JSONValue.parse(#""\uD83D\u0041""#) == .string("\u{FFFD}A"))
+        #expect(try JSONValue.parse(#""\uD83D\uDE00""#) == .string("\u{1F600}"))
+        #expect(try JSONValue.parse(#""\uD83D\n""#) == .string("\u{FFFD}\n"))
+    }
+
     @Test("the nesting limits are exact: 32 XML levels and 64 JSON levels parse")
     func limits() throws {
         let ok = String(repeating: "<a>", count: 32) + String(repeating: "</a>", count: 32)

@@ -9,7 +9,7 @@ public enum FaceSearchSample {
     public static func content(taskId: String, status: String, faces: Int, requestId: String? = nil)
         -> JSONValue
     {
-        let requestId = requestId ?? stableHex("request|" + taskId, digits: 32).uppercased()
+        let requestId = requestId ?? ContentMD5.hexUpper(Array(("request|" + taskId).utf8))
         var content: [String: JSONValue] = [:]
         content["ProjectName"] = .string("photos-prod")
         content["DatasetName"] = .string("faces-2026")
@@ -40,7 +40,7 @@ public enum FaceSearchSample {
             "Left": .number(Double(10 + index)), "Top": .number(Double(20 + index)), "Width": .number(120),
             "Height": .number(140),
         ]
-        let faceId = stableHex("face|\(index)|" + taskId, digits: 32)
+        let faceId = ContentMD5.hexUpper(Array("face|\(index)|\(taskId)".utf8)).lowercased()
         let uri = "oss://photos-bucket/album/" + String(format: "%04d", index) + ".jpg"
         var match: [String: JSONValue] = [:]
         match["URI"] = .string(uri)
@@ -48,22 +48,6 @@ public enum FaceSearchSample {
         match["Similarity"] = .number(Double(99 - index % 99) / 100)
         match["Boundary"] = .object(boundary)
         return .object(match)
-    }
-
-    /// `digits` hex digits derived from `text` (FNV-1a, rehashed per 16 digits): stable across runs.
-    static func stableHex(_ text: String, digits: Int) -> String {
-        var output = ""
-        var round: UInt64 = 0
-        while output.count < digits {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ round
-            for byte in text.utf8 {
-                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            }
-            let chunk = String(hash, radix: 16)
-            output += String(repeating: "0", count: 16 - chunk.count) + chunk
-            round += 1
-        }
-        return String(output.prefix(digits))
     }
 
     /// The IMM envelope text, with the content serialized into a string as IMM does.

@@ -271,6 +271,16 @@ extension SQLiteStore {
                     CREATE INDEX event_messageId_source ON event(messageId, source) WHERE messageId IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v11-replay-ceiling") { db in
+            // A bulk replay covers the events stored when it was asked for: without an upper bound its
+            // cursor ran on into events ingested meanwhile, delivering them a second time. And a
+            // replay that cannot go on (its hook was removed) says why it stopped.
+            try db.execute(
+                sql: """
+                    ALTER TABLE replay ADD COLUMN lastEventId INTEGER;
+                    ALTER TABLE replay ADD COLUMN stopReason TEXT;
+                    """)
+        }
         return migrator
     }
 }

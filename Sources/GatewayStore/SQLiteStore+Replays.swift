@@ -26,16 +26,21 @@ extension SQLiteStore {
             ignoreFilter: ignoreFilter, enabledOnly: hookIds == nil, replayId: replayId, db)
     }
 
-    /// The SQL selecting events a replay filter matches, after `cursor`, oldest first.
-    static func matchQuery(_ filter: ReplayFilter, hookId: Int64?, after cursor: Int64, limit: Int)
-        -> (String, StatementArguments)
-    {
+    /// The SQL selecting events a replay filter matches, after `cursor` and up to `through` (the
+    /// newest event when the replay was asked for), oldest first.
+    ///
+    /// `deliveryStatus` matches an event whose *latest* delivery to a hook has that status: a dead
+    /// delivery already redriven (a newer delivery to the same hook exists) is not matched again.
+    static func matchQuery(
+        _ filter: ReplayFilter, hookId: Int64?, after cursor: Int64, through: Int64? = nil, limit: Int
+    ) -> (String, StatementArguments) {
         var clauses = ["event.id > ?"]
         var arguments: StatementArguments = [cursor]
         func add(_ clause: String, _ values: [any DatabaseValueConvertible]) {
             clauses.append(clause)
             _ = arguments.append(contentsOf: StatementArguments(values))
         }
+        if let through { add("event.id <= ?", [through]) }
         if let since = filter.since { add("event.receivedAt >= ?", [since.millisecondsSince1970]) }
         if let until = filter.until { add("event.receivedAt < ?", [until.millisecondsSince1970]) }
         if let ids = filter.taskIds, !ids.isEmpty {
@@ -51,19 +56,25 @@ extension SQLiteStore {
         }
         if let status = filter.deliveryStatus {
             if let hookId {
-                add(
-                    "EXISTS (SELECT 1 FROM delivery WHERE delivery.eventId = event.id AND status = ? AND hookId = ?)",
-                    [status.rawValue, hookId])
+                add("EXISTS (\(latestDeliveries(of: "event.id")) AND delivery.hookId = ?)", [status.rawValue, hookId])
             } else {
-                add(
-                    "EXISTS (SELECT 1 FROM delivery WHERE delivery.eventId = event.id AND status = ?)",
-                    [status.rawValue])
+                add("EXISTS (\(latestDeliveries(of: "event.id")))", [status.rawValue])
             }
         }
         _ = arguments.append(contentsOf: [limit])
         return (
             "SELECT event.* FROM event WHERE \(clauses.joined(separator: " AND ")) ORDER BY event.id LIMIT ?", arguments
         )
+    }
+
+    /// The hooks whose latest delivery of the event `event` (an SQL expression) has a status (the one
+    /// argument).
+    static func latestDeliveries(of event: String) -> String {
+        """
+        SELECT delivery.hookId FROM delivery WHERE delivery.eventId = \(event) AND delivery.status = ?
+            AND NOT EXISTS (SELECT 1 FROM delivery AS newer WHERE newer.eventId = delivery.eventId
+                AND newer.hookId = delivery.hookId AND newer.id > delivery.id)
+        """
     }
 
     /// How many events a filter matches, and the first few (a dry run: nothing changes).
@@ -88,8 +99,8 @@ extension SQLiteStore {
             if let hook = filter.hook { _ = try Self.hook(named: hook, db) }
             try db.execute(
                 sql: """
-                    INSERT INTO replay (state, filter, ratePerSecond, requestedBy, createdAt, updatedAt)
-                    VALUES ('running', ?, ?, ?, ?, ?)
+                    INSERT INTO replay (state, filter, ratePerSecond, requestedBy, createdAt, updatedAt, lastEventId)
+                    VALUES ('running', ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM event))
                     """,
                 arguments: [text, ratePerSecond, requestedBy, now.millisecondsSince1970, now.millisecondsSince1970])
             return try Self.replay(id: db.lastInsertedRowID, db)
@@ -105,8 +116,23 @@ extension SQLiteStore {
                 row["state"] == Replay.State.running.rawValue
             else { return false }
             let filter = try decodeJSON(ReplayFilter.self, row["filter"])
-            let hookId = try filter.hook.map { try Self.hook(named: $0, db).id }
-            let (sql, arguments) = Self.matchQuery(filter, hookId: hookId, after: row["cursor"], limit: batch)
+            let hookId: Int64?
+            do {
+                hookId = try filter.hook.map { try Self.hook(named: $0, db).id }
+            } catch let error as HookError where error.code == .notFound {
+                // Its hook was removed: the replay cannot go on, and says so, instead of failing on
+                // every tick.
+                let ms = now.millisecondsSince1970
+                try db.execute(
+                    sql: """
+                        UPDATE replay SET state = 'cancelled', stopReason = ?, finishedAt = ?, updatedAt = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [error.description, ms, ms, id])
+                return false
+            }
+            let (sql, arguments) = Self.matchQuery(
+                filter, hookId: hookId, after: row["cursor"], through: row["lastEventId"], limit: batch)
             let events = try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.event(from:))
             var enqueued = 0
             for event in events {
@@ -114,8 +140,7 @@ extension SQLiteStore {
                 if let status = filter.deliveryStatus, hookId == nil {
                     hooks = Set(
                         try Int64.fetchAll(
-                            db, sql: "SELECT DISTINCT hookId FROM delivery WHERE eventId = ? AND status = ?",
-                            arguments: [event.id, status.rawValue]))
+                            db, sql: Self.latestDeliveries(of: "?"), arguments: [event.id, status.rawValue]))
                 }
                 enqueued += try Self.enqueue(
                     event, hookIds: hooks, ignoreFilter: hooks != nil, replayId: id, at: now, db)
@@ -194,7 +219,7 @@ extension SQLiteStore {
             filter: try decodeJSON(ReplayFilter.self, row["filter"]), ratePerSecond: row["ratePerSecond"],
             requestedBy: row["requestedBy"], matched: row["matched"], enqueued: row["enqueued"], delivered: delivered,
             failed: failed, createdAt: Date(millisecondsSince1970: row["createdAt"]),
-            finishedAt: finished.map(Date.init(millisecondsSince1970:)))
+            finishedAt: finished.map(Date.init(millisecondsSince1970:)), stopReason: row["stopReason"])
     }
 }
 

@@ -138,6 +138,56 @@ struct OperationsTests {
             let statuses = try await gateway.store.deliveries(filter: .init(), limit: 10, before: nil).items.map(
                 \.status)
             #expect(statuses == [.delivered, .dead])
+            // The dead delivery was redriven (a newer one to its hook exists): a second redrive
+            // finds nothing, instead of sending it again.
+            let again = try await gateway.store.createReplay(
+                ReplayFilter(deliveryStatus: .dead), ratePerSecond: nil, requestedBy: "test", at: clock.now())
+            while try await gateway.replays.step() > 0 {}
+            #expect(try await gateway.store.replay(id: again.id)?.enqueued == 0)
+            #expect(try await gateway.store.deliveries(filter: .init(), limit: 10, before: nil).items.count == 2)
+        }
+    }
+
+    @Test("a bulk replay covers the events stored when it was asked for, not those that arrive meanwhile")
+    func replayCeiling() async throws {
+        let receiver = RecordingReceiver()
+        try await receiver.serve {
+            let gateway = try await seeded(receiver, count: 4)
+            let replay = try await gateway.store.createReplay(
+                ReplayFilter(hook: "a"), ratePerSecond: 1, requestedBy: "t", at: Date())
+            try await gateway.replays.step()
+            let key = try RSASigningKey(pem: try Fixtures.testKeyPEM())
+            for index in 0..<3 {
+                let push = try MNSPushBuilder(
+                    format: .simplified, taskId: "T-late-\(index)", date: Fixtures.fixtureDate, signingKey: key
+                ).build()
+                _ = await gateway.ingestor.ingestMNS(push)
+            }
+            while try await gateway.replays.step() > 0 {}
+            let done = try #require(try await gateway.store.replay(id: replay.id))
+            #expect(done.state == .completed)
+            #expect(done.matched == 4)
+            #expect(done.enqueued == 4)
+        }
+    }
+
+    @Test("a replay whose hook was removed stops with the reason; later replays still advance")
+    func replayOfRemovedHook() async throws {
+        let receiver = RecordingReceiver()
+        try await receiver.serve {
+            let gateway = try await seeded(receiver, count: 3)
+            let orphan = try await gateway.store.createReplay(
+                ReplayFilter(hook: "b"), ratePerSecond: 1, requestedBy: "t", at: Date())
+            let other = try await gateway.store.createReplay(
+                ReplayFilter(hook: "a"), ratePerSecond: nil, requestedBy: "t", at: Date())
+            try await gateway.store.deleteHook(named: "b")
+            while try await gateway.replays.step() > 0 {}
+            let stopped = try #require(try await gateway.store.replay(id: orphan.id))
+            #expect(stopped.state == .cancelled)
+            #expect(stopped.stopReason?.contains("'b'") == true, "\(stopped.stopReason ?? "")")
+            #expect(stopped.finishedAt != nil)
+            #expect(try await gateway.store.replay(id: other.id)?.state == .completed)
+            #expect(try await gateway.store.replay(id: other.id)?.enqueued == 3)
         }
     }
 

@@ -38,7 +38,7 @@ struct SQLiteStoreTests {
             try await full.appliedMigrations() == [
                 "v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays",
                 "v7-fewer-random-indexes", "v8-sequential-face-index", "v9-due-per-hook",
-                "v10-envelope-id-not-unique",
+                "v10-envelope-id-not-unique", "v11-replay-ceiling",
             ])
     }
 

@@ -113,11 +113,13 @@ public struct Replay: Sendable, Equatable {
     public var createdAt: Date
     /// When it completed or was cancelled.
     public var finishedAt: Date?
+    /// Why it stopped before completing, when the gateway stopped it (its hook was removed).
+    public var stopReason: String?
 
     /// Creates a replay.
     public init(
         id: Int64, state: State, filter: ReplayFilter, ratePerSecond: Double?, requestedBy: String, matched: Int,
-        enqueued: Int, delivered: Int, failed: Int, createdAt: Date, finishedAt: Date?
+        enqueued: Int, delivered: Int, failed: Int, createdAt: Date, finishedAt: Date?, stopReason: String? = nil
     ) {
         self.id = id
         self.state = state
@@ -130,5 +132,6 @@ public struct Replay: Sendable, Equatable {
         self.failed = failed
         self.createdAt = createdAt
         self.finishedAt = finishedAt
+        self.stopReason = stopReason
     }
 }

@@ -242,5 +242,6 @@ enum OpenAPIDocument {
                 requested_by: { type: string }
                 created_at: { type: string, format: date-time }
                 finished_at: { type: [string, "null"], format: date-time }
+                stop_reason: { type: [string, "null"] }
         """#
 }

@@ -12,6 +12,7 @@ struct ReplayDTO: Encodable {
         case requestedBy = "requested_by"
         case createdAt = "created_at"
         case finishedAt = "finished_at"
+        case stopReason = "stop_reason"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -27,6 +28,7 @@ struct ReplayDTO: Encodable {
         try container.encode(replay.requestedBy, forKey: .requestedBy)
         try container.encode(RFC3339.format(replay.createdAt), forKey: .createdAt)
         try container.encode(replay.finishedAt.map(RFC3339.format), forKey: .finishedAt)
+        try container.encode(replay.stopReason, forKey: .stopReason)
     }
 }
 

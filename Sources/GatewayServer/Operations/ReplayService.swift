@@ -23,14 +23,21 @@ public struct ReplayService: Service {
         self.logger = logger
     }
 
-    /// Advances every running replay by one batch; returns how many are still running.
+    /// Advances every running replay by one batch; returns how many are still running. One replay
+    /// that fails this tick is logged and counted as running; the others still advance.
     @discardableResult
     public func step() async throws -> Int {
         var running = 0
         for replay in try await store.runningReplays() {
             let seconds = Double(tick.components.seconds) + Double(tick.components.attoseconds) / 1e18
             let batch = replay.ratePerSecond.map { max(1, Int(($0 * seconds).rounded())) } ?? Self.unlimitedBatch
-            if try await store.advanceReplay(id: replay.id, batch: batch, at: clock.now()) { running += 1 }
+            do {
+                if try await store.advanceReplay(id: replay.id, batch: batch, at: clock.now()) { running += 1 }
+            } catch {
+                running += 1
+                logger.warning(
+                    "replay step failed", metadata: ["gw.replay.id": "\(replay.id)", "gw.error": "\(error)"])
+            }
         }
         return running
     }

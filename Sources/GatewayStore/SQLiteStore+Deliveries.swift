@@ -133,11 +133,14 @@ extension SQLiteStore: DeliveryStore {
                     sql: "UPDATE delivery SET status = 'skipped', lastError = ?, updatedAt = ? WHERE id = ?"
                 ).execute(arguments: ["the hook's label filter does not match the task's submission", ms, id])
             }
-            for item in leased {
+            for index in leased.indices {
+                let item = leased[index]
                 let until = now.addingTimeInterval(max(lease, TimeInterval(item.hook.timeoutSeconds + 5)))
+                    .millisecondsSince1970
                 try db.cachedStatement(
                     sql: "UPDATE delivery SET status = 'in_flight', lockedUntil = ?, updatedAt = ? WHERE id = ?"
-                ).execute(arguments: [until.millisecondsSince1970, ms, item.delivery.id])
+                ).execute(arguments: [until, ms, item.delivery.id])
+                leased[index].lease = until
             }
             return leased
         }
@@ -151,7 +154,7 @@ extension SQLiteStore: DeliveryStore {
                 claimed.append(
                     ClaimedDelivery(
                         delivery: item.delivery, hook: item.hook, secrets: item.secrets, event: event,
-                        submission: submission))
+                        submission: submission, lease: item.lease))
             } catch {
                 unreadable.append((item.delivery.id, "\(error)"))
             }
@@ -184,6 +187,8 @@ extension SQLiteStore: DeliveryStore {
         var submission: String?
         /// Pending before expired leases, then oldest due, then oldest.
         var order: (Int, Int64, Int64)
+        /// The lease written (`lockedUntil`, epoch milliseconds).
+        var lease: Int64 = 0
     }
 
     /// One hook's claimable deliveries with their events (the columns `deliveredEventColumns` names,
@@ -233,6 +238,19 @@ extension SQLiteStore: DeliveryStore {
         ])
     }()
 
+    /// Extends the lease of an in-flight delivery to `until` while it is still held under `lease`;
+    /// returns the new lease, or nil when the lease expired and was taken over (the holder must not
+    /// send).
+    public func renewLease(deliveryId: Int64, lease: Int64, until: Date) async throws -> Int64? {
+        let renewed = until.millisecondsSince1970
+        return try await bookkeepingWrite { db in
+            try db.cachedStatement(
+                sql: "UPDATE delivery SET lockedUntil = ? WHERE id = ? AND status = 'in_flight' AND lockedUntil = ?"
+            ).execute(arguments: [renewed, deliveryId, lease])
+            return db.changesCount == 1 ? renewed : nil
+        }
+    }
+
     /// Records many attempts in one transaction.
     public func finishAll(_ finishes: [DeliveryFinish]) async throws {
         try await bookkeepingWrite { db in
@@ -266,7 +284,8 @@ extension SQLiteStore: DeliveryStore {
             status = .skipped
             note = reason
         }
-        // The update names the hook; no row means the delivery is gone (retention), and so is the finish.
+        // The update names the hook; no row means the delivery is gone (retention) or its lease was
+        // taken over (the newer attempt records its own finish), and so is this finish.
         guard
             let hookId = try Int64.fetchOne(
                 db.cachedStatement(
@@ -274,11 +293,11 @@ extension SQLiteStore: DeliveryStore {
                         UPDATE delivery SET status = ?, attempts = attempts + ?, nextAttemptAt = COALESCE(?, nextAttemptAt),
                             lockedUntil = NULL, lastStatusCode = COALESCE(?, lastStatusCode), lastError = ?,
                             deliveredAt = CASE WHEN ? = 'delivered' THEN ? ELSE deliveredAt END, updatedAt = ?
-                        WHERE id = ? RETURNING hookId
+                        WHERE id = ? AND (? IS NULL OR (status = 'in_flight' AND lockedUntil = ?)) RETURNING hookId
                         """),
                 arguments: [
                     status.rawValue, attempt == nil ? 0 : 1, next, attempt?.statusCode, note, status.rawValue, ms, ms,
-                    item.deliveryId,
+                    item.deliveryId, item.lease, item.lease,
                 ])
         else { return }
         if let attempt {

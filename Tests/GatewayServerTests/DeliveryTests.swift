@@ -373,6 +373,10 @@ struct HookHealthTests {
             let took = try await ContinuousClock().measure { try await gateway.dispatcher.runOnce() }
             #expect(receiver.received.count == 4)
             #expect(took >= .milliseconds(590), "4 requests at 5/s take 0.6 s at least, took \(took)")
+            // Each wait renewed its delivery's lease, and each finish applied under the renewed one.
+            let statuses = try await gateway.store.deliveries(filter: .init(), limit: 100, before: nil).items.map(
+                \.status)
+            #expect(statuses == Array(repeating: DeliveryStatus.delivered, count: 4))
         }
     }
 }

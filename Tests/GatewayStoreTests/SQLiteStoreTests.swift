@@ -297,6 +297,40 @@ struct SQLiteStoreTests {
         #expect(try await store.delivery(id: 9_999) == nil)
     }
 
+    // A lease counted from the claim can expire while its attempt still waits (a hook's rate, DNS);
+    // the delivery was claimed again, and both finishes applied: a late retry or dead overwrote
+    // delivered, and attempts were counted twice.
+    @Test("a finish under a lease that was taken over changes nothing; a renewal needs the lease it renews")
+    func leaseTakenOver() async throws {
+        let store = try SQLiteStore(path: temporaryPath())
+        _ = try await store.createHook(
+            Hook(name: "h", url: "https://x.example", timeoutSeconds: 5, maxInFlight: 100),
+            secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"], at: Date(timeIntervalSince1970: 1_799_999_000))
+        _ = try await store.commit([.notification(record(messageId: "M", envelopeId: "E"))])
+        let now = Date(timeIntervalSince1970: 1_800_000_100)
+        let first = try #require(try await store.claimDueDeliveries(at: now, limit: 1, lease: 0, inFlight: [:]).first)
+        let late = now.addingTimeInterval(11)
+        let second = try #require(try await store.claimDueDeliveries(at: late, limit: 1, lease: 0, inFlight: [:]).first)
+        #expect(second.delivery.id == first.delivery.id)
+        #expect(try #require(first.lease) != second.lease)
+        #expect(try await store.renewLease(deliveryId: first.delivery.id, lease: first.lease!, until: late) == nil)
+        let attempt = DeliveryAttempt(startedAt: late, durationMs: 3, statusCode: 200, responseBody: [], error: nil)
+        try await store.finishAll([
+            DeliveryFinish(
+                deliveryId: second.delivery.id, attempt: attempt, outcome: .delivered, at: late, lease: second.lease)
+        ])
+        let failure = DeliveryAttempt(startedAt: late, durationMs: 3, statusCode: 500, responseBody: [], error: nil)
+        try await store.finishAll([
+            DeliveryFinish(
+                deliveryId: first.delivery.id, attempt: failure, outcome: .dead, at: late.addingTimeInterval(1),
+                lease: first.lease)
+        ])
+        let (stored, attempts) = try #require(try await store.delivery(id: first.delivery.id))
+        #expect(stored.status == .delivered)
+        #expect(stored.attempts == 1)
+        #expect(attempts.map(\.statusCode) == [200])
+    }
+
     @Test("the background checkpointer copies the whole log while commits no longer checkpoint")
     func backgroundCheckpoint() async throws {
         let store = try SQLiteStore(path: temporaryPath())

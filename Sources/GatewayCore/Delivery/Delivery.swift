@@ -125,13 +125,20 @@ public struct DeliveryFinish: Sendable {
     public var outcome: DeliveryOutcome
     /// When it finished.
     public var at: Date
+    /// The lease the finishing attempt held (`ClaimedDelivery.lease`): the finish applies only while
+    /// the delivery is still in flight under that lease, so an attempt whose lease expired and was
+    /// taken over cannot overwrite what the newer attempt records. Nil: no lease check.
+    public var lease: Int64?
 
     /// Creates a finish record.
-    public init(deliveryId: Int64, attempt: DeliveryAttempt?, outcome: DeliveryOutcome, at: Date) {
+    public init(
+        deliveryId: Int64, attempt: DeliveryAttempt?, outcome: DeliveryOutcome, at: Date, lease: Int64? = nil
+    ) {
         self.deliveryId = deliveryId
         self.attempt = attempt
         self.outcome = outcome
         self.at = at
+        self.lease = lease
     }
 }
 
@@ -148,13 +155,21 @@ public struct ClaimedDelivery: Sendable {
     /// The task's submission, if recorded.
     public var submission: Submission?
 
+    /// The lease the claim wrote (`lockedUntil`, epoch milliseconds); nil when not claimed from
+    /// the store (a test send).
+    public var lease: Int64?
+
     /// Creates a claimed delivery.
-    public init(delivery: Delivery, hook: Hook, secrets: [String], event: DeliveredEvent, submission: Submission?) {
+    public init(
+        delivery: Delivery, hook: Hook, secrets: [String], event: DeliveredEvent, submission: Submission?,
+        lease: Int64? = nil
+    ) {
         self.delivery = delivery
         self.hook = hook
         self.secrets = secrets
         self.event = event
         self.submission = submission
+        self.lease = lease
     }
 }
 
@@ -197,6 +212,9 @@ public protocol DeliveryStore: Sendable {
     func claimDueDeliveries(at now: Date, limit: Int, lease: TimeInterval, inFlight: [Int64: Int]) async throws
         -> [ClaimedDelivery]
     /// Records many attempts in one transaction (the dispatcher batches concurrent finishes).
+    /// Extends an in-flight delivery's lease to `until` if it is still held under `lease`; returns
+    /// the new lease, or nil when the lease was taken over.
+    func renewLease(deliveryId: Int64, lease: Int64, until: Date) async throws -> Int64?
     func finishAll(_ finishes: [DeliveryFinish]) async throws
     /// Whether a later terminal delivery for the same task and hook already succeeded.
     func isSuperseded(_ claimed: ClaimedDelivery) async throws -> Bool

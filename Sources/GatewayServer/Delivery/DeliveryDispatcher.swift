@@ -121,20 +121,30 @@ public final class DeliveryDispatcher: Service, Sendable {
             }
         }
         let delivery = item.delivery
+        var lease = item.lease
         do {
             if try await store.isSuperseded(item) {
                 _ = try await finisher.submit(
                     DeliveryFinish(
                         deliveryId: delivery.id, attempt: nil,
                         outcome: .skipped(reason: "superseded: the task's terminal delivery already succeeded"),
-                        at: clock.now()))
+                        at: clock.now(), lease: lease))
                 return
             }
-            await respectRate(item.hook)
+            // The lease was counted from the claim; a wait for the hook's rate renews it, so the
+            // delivery is not due again (and claimed a second time) while this attempt is still to
+            // come. A lease already taken over means another attempt owns the delivery: no send.
+            if await respectRate(item.hook), let held = lease {
+                let until = clock.now().addingTimeInterval(TimeInterval(item.hook.timeoutSeconds + 5))
+                guard let renewed = try await store.renewLease(deliveryId: delivery.id, lease: held, until: until)
+                else { return }
+                lease = renewed
+            }
             let attempt = await send(item)
             let outcome = decide(item, attempt: attempt)
             _ = try await finisher.submit(
-                DeliveryFinish(deliveryId: delivery.id, attempt: attempt, outcome: outcome, at: clock.now()))
+                DeliveryFinish(
+                    deliveryId: delivery.id, attempt: attempt, outcome: outcome, at: clock.now(), lease: lease))
             record(item, attempt: attempt, outcome: outcome)
         } catch {
             // The lease makes the delivery due again; nothing is lost.
@@ -212,8 +222,9 @@ public final class DeliveryDispatcher: Service, Sendable {
         return .retry(at: now.addingTimeInterval(delay))
     }
 
-    private func respectRate(_ hook: Hook) async {
-        guard let rate = hook.ratePerSecond, rate > 0 else { return }
+    /// Waits for the hook's rate; true when it waited.
+    private func respectRate(_ hook: Hook) async -> Bool {
+        guard let rate = hook.ratePerSecond, rate > 0 else { return false }
         let spacing = Duration.seconds(1 / rate)
         let wait: Duration = lastSend.withLock { last in
             let now = ContinuousClock.now
@@ -221,7 +232,9 @@ public final class DeliveryDispatcher: Service, Sendable {
             last[hook.id] = next
             return next - now
         }
-        if wait > .zero { try? await Task.sleep(for: wait) }
+        guard wait > .zero else { return false }
+        try? await Task.sleep(for: wait)
+        return true
     }
 
     private func record(_ item: ClaimedDelivery, attempt: DeliveryAttempt, outcome: DeliveryOutcome) {

@@ -44,7 +44,10 @@ struct DeliveryPolicyTests {
             ("192.168.1.1", "private"), ("169.254.169.254", "link-local"), ("100.64.0.1", "CGNAT"),
             ("224.0.0.1", "multicast"),
             ("0.0.0.0", "reserved"), ("240.0.0.1", "reserved"), ("fe80::1", "link-local"), ("fd00::1", "private"),
-            ("::ffff:127.0.0.1", "loopback"), ("ff02::1", "multicast"),
+            ("::ffff:127.0.0.1", "loopback"), ("ff02::1", "multicast"), ("::127.0.0.1", "IPv4-compatible"),
+            ("::169.254.169.254", "IPv4-compatible"), ("fec0::1", "site-local"), ("2002:7f00:1::1", "loopback (6to4)"),
+            ("2002:a9fe:a9fe::1", "link-local (6to4)"), ("2001:0:4136:e378::1", "Teredo"),
+            ("64:ff9b:1::a00:1", "NAT64"), ("100::1", "discard-only"),
         ])
     func refused(address: String, kind: String) {
         let refusal = NetworkPolicy().refusal(for: address)
@@ -57,6 +60,7 @@ struct DeliveryPolicyTests {
     func allowed() {
         #expect(NetworkPolicy().refusal(for: "8.8.8.8") == nil)
         #expect(NetworkPolicy().refusal(for: "2606:4700:4700::1111") == nil)
+        #expect(NetworkPolicy().refusal(for: "2002:808:808::1") == nil, "6to4 of a public address")
         let policy = NetworkPolicy(allowedCIDRs: [CIDR("10.1.0.0/16")!])
         #expect(policy.refusal(for: "10.1.200.7") == nil)
         #expect(policy.refusal(for: "10.2.0.1") != nil)

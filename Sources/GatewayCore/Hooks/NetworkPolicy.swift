@@ -31,6 +31,16 @@ public struct NetworkPolicy: Sendable, Equatable {
             }
             if bytes.allSatisfy({ $0 == 0 }) { return "an unspecified" }
             if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return "a loopback" }
+            // ::a.b.c.d (IPv4-compatible, deprecated): some stacks still route it to the IPv4 host.
+            if bytes[0..<12].allSatisfy({ $0 == 0 }) { return "a reserved (IPv4-compatible)" }
+            if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0xC0 { return "a site-local" }
+            // 2002::/16 (6to4) carries an IPv4 address in bytes 2-5: as restricted as that address.
+            if bytes[0] == 0x20 && bytes[1] == 0x02, let kind = restrictedKind(Array(bytes[2..<6])) {
+                return kind + " (6to4)"
+            }
+            // 2001::/32 (Teredo) tunnels to an IPv4 host the address only obscures.
+            if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0 && bytes[3] == 0 { return "a Teredo" }
+            if bytes[0] == 0x01 && bytes[1..<8].allSatisfy({ $0 == 0 }) { return "a reserved (discard-only)" }
             if bytes[0] == 0xFF { return "a multicast" }
             if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return "a link-local" }
             if bytes[0] & 0xFE == 0xFC { return "a private (unique local)" }

@@ -53,6 +53,21 @@ struct OperationsTests {
                 #expect(try await client.send(.post, "/v1/events/2/replay").1["deliveries"]?.intValue == 2)
                 #expect(try await client.send(.post, "/v1/events/99/replay").0 == .notFound)
                 #expect(try await client.send(.post, "/v1/events/2/replay", #"{"hook":"nope"}"#).0 == .notFound)
+                // A field of the wrong JSON type is refused, never read some other way: `{}` used to
+                // mean "no hook" (every hook), and "true" a real replay where a dry run was asked for.
+                let wrong = [
+                    ("/v1/events/2/replay", #"{"hook":{}}"#, "hook"),
+                    ("/v1/replays", #"{"hook":"a","dry_run":"true"}"#, "dry_run"),
+                    ("/v1/replays", #"{"hook":"a","rate_per_second":"5"}"#, "rate_per_second"),
+                    ("/v1/events/reprocess", #"{"replay":1}"#, "replay"),
+                    ("/v1/backup", #"{"path":7}"#, "path"),
+                ]
+                for (path, body, field) in wrong {
+                    let (status, answer) = try await client.send(.post, path, body)
+                    #expect(status == .badRequest, "\(path) \(body)")
+                    #expect(answer["error"]?["code"]?.stringValue == "invalid_request")
+                    #expect(answer["error"]?["message"]?.stringValue?.hasPrefix(field) == true, "\(answer)")
+                }
             }
             while try await gateway.dispatcher.runOnce() > 0 {}
             let replayed = receiver.received.dropFirst(before)

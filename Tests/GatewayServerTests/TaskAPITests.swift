@@ -128,6 +128,8 @@ struct TaskAPITests {
             let response = try await client.execute(uri: "/v1/openapi.yaml", method: .get)
             #expect(response.status == .ok)
             #expect(String(buffer: response.body).hasPrefix("openapi: 3.1.0"))
+            let unknown = try await client.execute(uri: "/v1/openapi.yaml?format=json", method: .get)
+            #expect(unknown.status == .badRequest)
         }
     }
 

@@ -18,7 +18,8 @@ public struct OpenAPIController<Context: RequestContext>: Sendable {
 
     /// Serves the document.
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        Response(
+        _ = try QueryParameters(request, allowed: [])
+        return Response(
             status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: Self.document)))
     }

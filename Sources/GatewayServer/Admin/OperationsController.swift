@@ -29,8 +29,8 @@ public struct OperationsController<Context: RequestContext>: Sendable {
         routes.on(.get, "/v1/status", use: status)
     }
 
-    private func body(_ request: Request, allowed: Set<String>) async throws -> JSONValue {
-        try await JSONBody.object(request, allowed: allowed).value
+    private func body(_ request: Request, allowed: Set<String>) async throws -> JSONBody.Fields {
+        JSONBody.Fields(value: try await JSONBody.object(request, allowed: allowed).value)
     }
 
     private func id(_ context: Context, _ what: String) throws -> Int64 {
@@ -64,7 +64,7 @@ public struct OperationsController<Context: RequestContext>: Sendable {
     @Sendable func replayEvent(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let eventId = try id(context, "event")
-        let hook = try await body(request, allowed: ["hook"])["hook"]?.stringValue
+        let hook = try await body(request, allowed: ["hook"]).string("hook")
         let count = try await mapping { try await store.replayEvent(id: eventId, hook: hook, at: clock.now()) }
         return try JSONResponse.make(Enqueued(eventId: eventId, deliveries: count), status: .accepted)
     }
@@ -84,8 +84,8 @@ public struct OperationsController<Context: RequestContext>: Sendable {
         _ = try QueryParameters(request, allowed: [])
         let allowed = Set(
             ReplayFilter.CodingKeys.allCases.map(\.rawValue) + ["rate_per_second", "dry_run", "requested_by"])
-        let value = try await body(request, allowed: allowed)
-        var filterFields = value.objectValue ?? [:]
+        let fields = try await body(request, allowed: allowed)
+        var filterFields = fields.value.objectValue ?? [:]
         for key in ["rate_per_second", "dry_run", "requested_by"] { filterFields[key] = nil }
         let filter: ReplayFilter
         do {
@@ -94,19 +94,21 @@ public struct OperationsController<Context: RequestContext>: Sendable {
         } catch {
             throw APIError.badRequest("invalid replay filter: \(error)", code: "invalid_request")
         }
-        if let rate = value["rate_per_second"], rate != .null, !((rate.doubleValue ?? 0) > 0) {
+        let rate = try fields.number("rate_per_second")
+        if let rate, !(rate > 0) {
             throw APIError.badRequest("rate_per_second must be a positive number", code: "invalid_request")
         }
-        if value["dry_run"] == .bool(true) {
+        if try fields.bool("dry_run") == true {
             let preview = try await mapping { try await store.previewReplay(filter) }
             return try JSONResponse.make(
                 DryRun(matched: preview.count, sample: preview.sample.map { EventDTO($0, detail: false) }))
         }
         let requestedBy =
-            value["requested_by"]?.stringValue ?? request.headers[.userAgent].map { "user-agent: \($0)" } ?? "admin API"
+            try fields.string("requested_by") ?? request.headers[.userAgent].map { "user-agent: \($0)" }
+            ?? "admin API"
         let replay = try await mapping {
             try await store.createReplay(
-                filter, ratePerSecond: value["rate_per_second"]?.doubleValue, requestedBy: requestedBy, at: clock.now())
+                filter, ratePerSecond: rate, requestedBy: requestedBy, at: clock.now())
         }
         return try JSONResponse.make(ReplayDTO(replay: replay), status: .accepted)
     }
@@ -140,9 +142,9 @@ public struct OperationsController<Context: RequestContext>: Sendable {
     /// `POST /v1/events/reprocess` `{"decode_state": "undecodable", "replay": false}`.
     @Sendable func reprocess(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        let value = try await body(request, allowed: ["decode_state", "replay"])
+        let fields = try await body(request, allowed: ["decode_state", "replay"])
         var state = DecodeState.undecodable
-        if let text = value["decode_state"]?.stringValue {
+        if let text = try fields.string("decode_state") {
             guard let parsed = DecodeState(rawValue: text) else {
                 throw APIError.badRequest(
                     "decode_state must be undecodable, generic or decoded", code: "invalid_request")
@@ -150,7 +152,7 @@ public struct OperationsController<Context: RequestContext>: Sendable {
             state = parsed
         }
         let result = try await Reprocessor(store: store, clock: clock).run(
-            state: state, fanOut: value["replay"] == .bool(true))
+            state: state, fanOut: try fields.bool("replay") ?? false)
         return try JSONResponse.make(result)
     }
 
@@ -167,7 +169,7 @@ public struct OperationsController<Context: RequestContext>: Sendable {
     /// `POST /v1/backup` `{"path": "/backups/gw.sqlite"}`: a consistent online copy.
     @Sendable func backup(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        guard let path = try await body(request, allowed: ["path"])["path"]?.stringValue, !path.isEmpty else {
+        guard let path = try await body(request, allowed: ["path"]).string("path"), !path.isEmpty else {
             throw APIError.badRequest("path is required", code: "invalid_request")
         }
         let started = ContinuousClock.now

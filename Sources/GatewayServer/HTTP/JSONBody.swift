@@ -30,4 +30,44 @@ enum JSONBody {
         }
         return (value, bytes)
     }
+
+    /// The fields of a body read by `object`, each taken with the JSON type it must have: a wrong
+    /// type is a 400 naming the field, never a value read some other way (`"true"` is not true, and
+    /// `{}` is not "no hook").
+    struct Fields {
+        let value: JSONValue
+
+        /// A boolean field; nil when absent or null.
+        func bool(_ key: String) throws -> Bool? {
+            switch value[key] {
+            case nil, .null?: return nil
+            case .bool(let flag)?: return flag
+            default: throw Self.wrongType(key, "true or false")
+            }
+        }
+
+        /// A string field; nil when absent or null.
+        func string(_ key: String) throws -> String? {
+            switch value[key] {
+            case nil, .null?: return nil
+            case .string(let text)?: return text
+            default: throw Self.wrongType(key, "a string")
+            }
+        }
+
+        /// A number field; nil when absent or null.
+        func number(_ key: String) throws -> Double? {
+            switch value[key] {
+            case nil, .null?: return nil
+            case .number(let number)?: return number
+            default: throw Self.wrongType(key, "a number")
+            }
+        }
+
+        private static func wrongType(_ key: String, _ expected: String) -> APIError {
+            var error = APIError.badRequest("\(key) must be \(expected)", code: "invalid_request")
+            error.field = key
+            return error
+        }
+    }
 }

@@ -67,27 +67,45 @@ extension SQLiteStore {
         try db.execute(
             sql: "UPDATE delivery SET nextAttemptAt = ? WHERE taskId = ? AND status = 'pending' AND nextAttemptAt > ?",
             arguments: [nowMs, taskId, nowMs])
-        // Notifications that arrived before the submission and name it only by EventId.
+        // Notifications that arrived before the submission and name it only by EventId: with no task
+        // yet, or held by an unmatched task of their own TaskId (one no submission names). Had the
+        // submission come first they would have joined it (a submission's EventId outranks a TaskId
+        // no submission has), so they join it now: both orders give the same task.
         if let eventId = nonEmpty(submission.eventId) {
             let orphans = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, receivedAt, parsedContent, contentText FROM event
-                    WHERE messageId = ? AND +correlatedTaskId IS NULL ORDER BY id
+                    SELECT id, receivedAt, parsedContent, contentText, correlatedTaskId FROM event
+                    WHERE messageId = ? AND (+correlatedTaskId IS NULL OR correlatedTaskId IN
+                        (SELECT taskId FROM task WHERE hasSubmission = 0 AND taskId <> ?))
+                    ORDER BY id
                     """,
-                arguments: [eventId])
+                arguments: [eventId, taskId])
             for orphan in orphans {
                 let parsed: String? = orphan["parsedContent"]
                 let content = try storedContent(parsed: parsed, text: orphan["contentText"])
+                let previous: String? = orphan["correlatedTaskId"]
                 try db.execute(
                     sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, orphan["id"]])
                 try db.execute(
-                    sql:
-                        "UPDATE delivery SET taskId = ?, nextAttemptAt = MIN(nextAttemptAt, ?) WHERE eventId = ? AND taskId IS NULL",
-                    arguments: [taskId, nowMs, orphan["id"]])
+                    sql: """
+                        UPDATE delivery SET taskId = ?, nextAttemptAt = MIN(nextAttemptAt, ?)
+                        WHERE eventId = ? AND taskId IS ?
+                        """,
+                    arguments: [taskId, nowMs, orphan["id"], previous])
                 try apply(
                     eventId: orphan["id"], receivedAt: Date(millisecondsSince1970: orphan["receivedAt"]),
                     content: content, to: taskId, db)
+                // The unmatched task that held only this event goes (its faces with it); one that
+                // still has other events stays.
+                if let previous {
+                    try db.execute(
+                        sql: """
+                            DELETE FROM task WHERE taskId = ? AND hasSubmission = 0
+                                AND NOT EXISTS (SELECT 1 FROM event WHERE correlatedTaskId = ?)
+                            """,
+                        arguments: [previous, previous])
+                }
             }
         }
     }

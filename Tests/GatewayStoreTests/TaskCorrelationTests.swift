@@ -71,6 +71,29 @@ struct TaskCorrelationTests {
         #expect(try await view(first, "T-ev") == view(second, "T-ev"))
     }
 
+    // Submission first, the notification joins it by EventId (its own TaskId has no submission);
+    // notification first, it used to stay with an unmatched task of its own TaskId for ever.
+    @Test("a notification whose TaskId no submission names joins the submission of its EventId, in both orders")
+    func eventIdOutranksUnsubmittedTaskId() async throws {
+        let submission = Submission(taskId: "T-submitted", eventId: "EV-shared")
+        let record = Records.notification(taskId: "T-other", eventId: "EV-shared", faces: 2)
+
+        let first = try SQLiteStore()
+        _ = try await first.recordSubmission(submission, at: now)
+        _ = try await ingest(first, record)
+
+        let second = try SQLiteStore()
+        _ = try await ingest(second, record)
+        #expect(try await second.task(taskId: "T-other")?.state == .unmatched)
+        _ = try await second.recordSubmission(submission, at: now)
+
+        #expect(try await first.task(taskId: "T-other") == nil)
+        #expect(try await second.task(taskId: "T-other") == nil, "the unmatched task held only this event")
+        #expect(try await view(first, "T-submitted") == view(second, "T-submitted"))
+        #expect(try await second.task(taskId: "T-submitted")?.state == .succeeded)
+        #expect(try await second.faces(taskId: "T-submitted").count == 2)
+    }
+
     @Test("a Running after Succeeded, and a duplicate, never move a terminal task; every event is kept")
     func terminalIsSticky() async throws {
         let store = try SQLiteStore()

@@ -42,6 +42,11 @@ struct AdminRouteTests {
             #expect(detail["raw_request"]?["method"]?.stringValue == "POST")
             #expect(detail["raw_request"]?["body_encoding"]?.stringValue == "utf8")
             #expect(detail["content"]?["TaskId"]?.stringValue == "CreateFacesSearchingTask-0002")
+            // The content text verbatim: exactly the `content` string of the envelope in the raw body.
+            let body = try #require(detail["raw_request"]?["body"]?.stringValue)
+            let push = try MNSPush.parse(body: Array(body.utf8))
+            let sent = try IMMEnvelope.decode(message: push.message).contentText
+            #expect(detail["content_text"]?.stringValue == sent)
             let faces = try #require(detail["task"]?["results"]?.arrayValue?.first?["faces"]?.arrayValue)
             #expect(faces.count == 5)
             #expect(faces.first?["similarity"]?.doubleValue == 0.99)

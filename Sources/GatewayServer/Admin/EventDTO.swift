@@ -27,6 +27,9 @@ struct EventDTO: Encodable {
     let evidence: VerificationEvidence
     var task: IMMTaskContentDTO?
     var content: JSONValue?
+    /// The content text exactly as stored: IMM's `content` string verbatim (`content` above is it
+    /// parsed, numbers as doubles).
+    var contentText: String?
     var rawRequest: RawRequestDTO?
 
     init(_ event: StoredEvent, detail: Bool) {
@@ -56,6 +59,7 @@ struct EventDTO: Encodable {
             content =
                 decoded.contentText.flatMap { try? JSONValue.parse(Array($0.utf8)) }
                 ?? decoded.contentText.map(JSONValue.string)
+            contentText = decoded.contentText
             rawRequest = RawRequestDTO(event.request, bodySize: event.request.body.count)
         }
     }
@@ -73,6 +77,7 @@ struct EventDTO: Encodable {
         case duplicateCount = "duplicate_count"
         case lastDuplicateAt = "last_duplicate_at"
         case rawRequest = "raw_request"
+        case contentText = "content_text"
     }
 }
 

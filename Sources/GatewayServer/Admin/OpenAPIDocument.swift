@@ -137,7 +137,8 @@ enum OpenAPIDocument {
                 last_duplicate_at: { type: [string, "null"], format: date-time }
                 evidence: { type: object }
                 task: { type: object, description: detail only; typed content with normalized results }
-                content: { description: detail only; the content as received }
+                content: { description: detail only; the content parsed as JSON (numbers as doubles) }
+                content_text: { type: [string, "null"], description: "detail only; the content text verbatim (an EventBridge data object: re-serialized)" }
                 raw_request: { $ref: "#/components/schemas/RawRequest" }
             Rejection:
               type: object

@@ -281,6 +281,18 @@ extension SQLiteStore {
                     ALTER TABLE replay ADD COLUMN stopReason TEXT;
                     """)
         }
+        migrator.registerMigration("v12-face-uri-by-id") { db in
+            // Faces by image are listed newest first (by id), and (uri, taskId) could not give that
+            // order: a popular image's every face was read and sorted for each page. Its random task
+            // id also made every insert land at a random place within the image's entries. An index
+            // on uri alone holds (uri, rowid): the pages walk it in order, and a face of an image
+            // seen before is appended at the end of that image's entries.
+            try db.execute(
+                sql: """
+                    DROP INDEX face_uri;
+                    CREATE INDEX face_uri ON face(uri);
+                    """)
+        }
         return migrator
     }
 }

@@ -87,11 +87,14 @@ extension SQLiteStore: TaskStore {
         }
     }
 
+    /// Faces whose matching image is `uri`, newest first, a page at a time (face_uri, in its order).
+    public static let facesOfURISQL = "SELECT * FROM face WHERE uri = ? AND id < ? ORDER BY id DESC LIMIT ?"
+
     /// Faces whose matching image is `uri`, newest first.
     public func faces(uri: String, limit: Int, before: Int64?) async throws -> Page<TaskFace> {
         try await writer.read { db in
             let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM face WHERE uri = ? AND id < ? ORDER BY id DESC LIMIT ?"),
+                db.cachedStatement(sql: Self.facesOfURISQL),
                 arguments: [uri, before ?? Int64.max, limit + 1])
             let items = rows.prefix(limit).map(Self.face(from:))
             return Page(items: items, nextCursor: rows.count > limit ? items.last?.id : nil)

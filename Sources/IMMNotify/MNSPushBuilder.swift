@@ -26,12 +26,14 @@ public struct MNSPushBuilder: Sendable {
     public var messageId: String
     /// The request target.
     public var target: String
+    /// How many images the matched faces are spread over (nil: `album/0000.jpg` onwards by rank).
+    public var album: Int?
 
     /// Creates a builder; unspecified ids are random.
     public init(
         format: MNSFormat, taskId: String, status: String = "Succeeded", eventId: String? = nil, faces: Int = 3,
         date: Date, signingKey: RSASigningKey, certificateURL: String = MNSPushBuilder.defaultCertificateURL,
-        messageId: String? = nil, target: String = "/notifications"
+        messageId: String? = nil, target: String = "/notifications", album: Int? = nil
     ) {
         self.format = format
         self.taskId = taskId
@@ -43,11 +45,12 @@ public struct MNSPushBuilder: Sendable {
         self.certificateURL = certificateURL
         self.messageId = messageId ?? Self.randomHex(32).uppercased()
         self.target = target
+        self.album = album
     }
 
     /// Builds and signs the request.
     public func build() throws -> CapturedRequest {
-        let content = FaceSearchSample.content(taskId: taskId, status: status, faces: faces)
+        let content = FaceSearchSample.content(taskId: taskId, status: status, faces: faces, album: album)
         let message = FaceSearchSample.envelope(eventId: eventId, content: content, time: date)
         return try build(message: message)
     }

@@ -102,7 +102,7 @@ public struct BenchPrefill: Sendable {
         // in production (inserts all over the key space), not as one tidy run.
         let request = try MNSPushBuilder(
             format: .xml, taskId: "CreateFacesSearchingTask-prefill-\(UUID().uuidString.lowercased())", faces: 5,
-            date: date, signingKey: signingKey, certificateURL: certificateURL
+            date: date, signingKey: signingKey, certificateURL: certificateURL, album: BenchRunner.album
         ).build()
         let push = try MNSPush.parse(body: request.body)
         return NotificationRecord(

@@ -18,7 +18,7 @@ struct PushSigner: Sendable {
         return try (0..<count).map { index in
             try MNSPushBuilder(
                 format: .xml, taskId: "\(prefix)\(index)", faces: 5, date: now, signingKey: key,
-                certificateURL: certificateURL, target: path
+                certificateURL: certificateURL, target: path, album: BenchRunner.album
             ).build()
         }
     }

@@ -18,6 +18,10 @@ import Synchronization
 /// throwaway key pinned, a local sink hook); `prefill` then stores that many more events and
 /// measures ingest again. With a `target` it loads an already-running gateway instead.
 public struct BenchRunner: Sendable {
+    /// How many images the bench's matched faces are spread over: a production dataset's worth, so
+    /// the faces-by-image index grows as it does in production, not under five keys.
+    static let album = 100_000
+
     /// What to run.
     public struct Options: Sendable {
         /// Requests per phase.

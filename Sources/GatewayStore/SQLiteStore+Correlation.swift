@@ -73,14 +73,15 @@ extension SQLiteStore {
                 sql: """
                     UPDATE task SET state = ?, immStatus = ?,
                         projectName = COALESCE(projectName, ?), datasetName = COALESCE(datasetName, ?),
-                        startedAt = COALESCE(startedAt, ?),
+                        startedAt = COALESCE(startedAt, ?), endedAt = COALESCE(endedAt, ?),
                         firstNotifiedAt = MIN(COALESCE(firstNotifiedAt, ?), ?),
                         lastEventAt = MAX(COALESCE(lastEventAt, ?), ?), updatedAt = ?
                     WHERE taskId = ?
                     """
             ).execute(arguments: [
                 state.rawValue, merged?.rawValue, nonEmpty(content?.projectName), nonEmpty(content?.datasetName),
-                content?.startedAt?.millisecondsSince1970, now, now, now, now, now, taskId,
+                content?.startedAt?.millisecondsSince1970, content?.endedAt?.millisecondsSince1970, now, now, now,
+                now, now, taskId,
             ])
             if let results {
                 try db.cachedStatement(

@@ -81,6 +81,7 @@ extension SQLiteStore {
                     ORDER BY id
                     """,
                 arguments: [eventId, taskId])
+            var left: [String] = []
             for orphan in orphans {
                 let parsed: String? = orphan["parsedContent"]
                 let content = try storedContent(parsed: parsed, text: orphan["contentText"])
@@ -93,20 +94,47 @@ extension SQLiteStore {
                         WHERE eventId = ? AND taskId IS ?
                         """,
                     arguments: [taskId, nowMs, orphan["id"], previous])
+                // Its faces go with it (face_eventId): the task it joins lists them if this is its
+                // first terminal event.
+                try db.execute(sql: "DELETE FROM face WHERE eventId = ?", arguments: [orphan["id"]])
                 try apply(
                     eventId: orphan["id"], receivedAt: Date(millisecondsSince1970: orphan["receivedAt"]),
                     content: content, to: taskId, db)
-                // The unmatched task that held only this event goes (its faces with it); one that
-                // still has other events stays.
-                if let previous {
-                    try db.execute(
-                        sql: """
-                            DELETE FROM task WHERE taskId = ? AND hasSubmission = 0
-                                AND NOT EXISTS (SELECT 1 FROM event WHERE correlatedTaskId = ?)
-                            """,
-                        arguments: [previous, previous])
-                }
+                if let previous, !left.contains(previous) { left.append(previous) }
             }
+            for previous in left { try refold(unmatchedTaskId: previous, db) }
+        }
+    }
+
+    /// An unmatched task that events left: gone if it holds none (its faces with it), else folded
+    /// again from the events it still holds, in order, so its status, outcome and faces are theirs
+    /// and no longer the ones of an event that left.
+    private static func refold(unmatchedTaskId taskId: String, _ db: Database) throws {
+        let events = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, receivedAt, parsedContent, contentText FROM event WHERE correlatedTaskId = ? ORDER BY id
+                """,
+            arguments: [taskId])
+        guard !events.isEmpty else {
+            try db.execute(sql: "DELETE FROM task WHERE taskId = ? AND hasSubmission = 0", arguments: [taskId])
+            return
+        }
+        for event in events {
+            try db.execute(sql: "DELETE FROM face WHERE eventId = ? AND taskId = ?", arguments: [event["id"], taskId])
+        }
+        try db.execute(
+            sql: """
+                UPDATE task SET immStatus = NULL, code = NULL, message = NULL, startedAt = NULL, endedAt = NULL,
+                    resultEventId = NULL, firstNotifiedAt = NULL, lastEventAt = NULL
+                WHERE taskId = ? AND hasSubmission = 0
+                """,
+            arguments: [taskId])
+        for event in events {
+            let parsed: String? = event["parsedContent"]
+            try apply(
+                eventId: event["id"], receivedAt: Date(millisecondsSince1970: event["receivedAt"]),
+                content: try storedContent(parsed: parsed, text: event["contentText"]), to: taskId, db)
         }
     }
 

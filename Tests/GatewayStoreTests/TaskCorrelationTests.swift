@@ -94,6 +94,41 @@ struct TaskCorrelationTests {
         #expect(try await second.faces(taskId: "T-submitted").count == 2)
     }
 
+    // The unmatched task keeps another event of its own: the moved event's faces and outcome used to
+    // stay with it, so both tasks listed the faces (twice for the submitted one: faces are found by
+    // the result event) and the unmatched one still claimed to have succeeded.
+    @Test("an event that joins a submission takes its faces and outcome from the unmatched task it leaves")
+    func movedEventTakesItsFaces() async throws {
+        let submission = Submission(taskId: "T-submitted", eventId: "EV-shared")
+        let running = Records.notification(taskId: "T-other", status: "Running", eventId: "EV-running", faces: 0)
+        let succeeded = Records.notification(taskId: "T-other", eventId: "EV-shared", faces: 2)
+
+        let first = try SQLiteStore()
+        _ = try await first.recordSubmission(submission, at: now)
+        _ = try await ingest(first, running)
+        _ = try await ingest(first, succeeded)
+
+        let second = try SQLiteStore()
+        _ = try await ingest(second, running)
+        _ = try await ingest(second, succeeded)
+        #expect(try await second.task(taskId: "T-other")?.immStatus == .succeeded)
+        _ = try await second.recordSubmission(submission, at: now)
+
+        for store in [first, second] {
+            #expect(try await store.faces(taskId: "T-submitted").count == 2)
+            #expect(try await store.faces(taskId: "T-other").isEmpty)
+            let byImage = try await store.faces(uri: "oss://photos-bucket/album/0000.jpg", limit: 10, before: nil)
+            #expect(byImage.items.map(\.taskId) == ["T-submitted"])
+            let other = try #require(try await store.task(taskId: "T-other"))
+            #expect(other.state == .unmatched)
+            #expect(other.immStatus == .running)
+            #expect(other.resultEventId == nil)
+            #expect(try await store.events(taskId: "T-other").count == 1)
+        }
+        #expect(try await view(first, "T-submitted") == view(second, "T-submitted"))
+        #expect(try await view(first, "T-other") == view(second, "T-other"))
+    }
+
     @Test("a Running after Succeeded, and a duplicate, never move a terminal task; every event is kept")
     func terminalIsSticky() async throws {
         let store = try SQLiteStore()

@@ -12,12 +12,14 @@ extension SQLiteStore: DeliveryStore {
     ///
     /// Replays take the same path: `hookIds` narrows the hooks, `ignoreFilter` sends to them whatever
     /// their filter says (an operator named them), `enabledOnly` leaves disabled hooks out, and
-    /// `replayId` tags the deliveries with the replay that made them. Returns how many were made.
+    /// `replayId` tags the deliveries with the replay that made them; `redrive` (a replay or a
+    /// reprocess sending the event again) turns the hook's earlier `dead` deliveries of the event into
+    /// `redriven`, answered by the new one. Returns how many were made.
     @discardableResult
     static func createDeliveries(
         eventId: Int64, taskId: String?, decoded: DecodedNotification, at now: Date, submissionWait: TimeInterval = 0,
         hookIds: Set<Int64>? = nil, ignoreFilter: Bool = false, enabledOnly: Bool = false, replayId: Int64? = nil,
-        _ db: Database
+        redrive: Bool = false, _ db: Database
     ) throws -> Int {
         let allHooks = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, enabled, filter FROM hook ORDER BY id"))
         let hooks = allHooks.filter { row in
@@ -66,6 +68,14 @@ extension SQLiteStore: DeliveryStore {
                 labelsPending.databaseValue, replayId.databaseValue, ms.databaseValue, ms.databaseValue,
             ])
             created += 1
+            if redrive {
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE delivery SET status = 'redriven', updatedAt = ?
+                        WHERE eventId = ? AND hookId = ? AND status = 'dead' AND id < ?
+                        """
+                ).execute(arguments: [ms, eventId, hookId, db.lastInsertedRowID])
+            }
         }
         return created
     }

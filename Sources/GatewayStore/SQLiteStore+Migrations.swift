@@ -293,6 +293,17 @@ extension SQLiteStore {
                     CREATE INDEX face_uri ON face(uri);
                     """)
         }
+        migrator.registerMigration("v13-redriven") { db in
+            // Dead letters a replay already sent again were still counted and listed as dead (the
+            // metric, the hook's count, `?status=dead`): they become `redriven`.
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET status = 'redriven'
+                    WHERE status = 'dead' AND EXISTS (SELECT 1 FROM delivery AS later
+                        WHERE later.eventId = delivery.eventId AND later.hookId = delivery.hookId
+                            AND later.id > delivery.id)
+                    """)
+        }
         return migrator
     }
 }

@@ -50,7 +50,7 @@ extension SQLiteStore {
             }
             guard fanOut else { return 0 }
             return try Self.createDeliveries(
-                eventId: eventId, taskId: taskId, decoded: decoded, at: now, enabledOnly: true, db)
+                eventId: eventId, taskId: taskId, decoded: decoded, at: now, enabledOnly: true, redrive: true, db)
         }
     }
 

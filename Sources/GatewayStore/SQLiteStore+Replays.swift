@@ -23,7 +23,7 @@ extension SQLiteStore {
     ) throws -> Int {
         try createDeliveries(
             eventId: event.id, taskId: event.correlatedTaskId, decoded: event.decoded, at: now, hookIds: hookIds,
-            ignoreFilter: ignoreFilter, enabledOnly: hookIds == nil, replayId: replayId, db)
+            ignoreFilter: ignoreFilter, enabledOnly: hookIds == nil, replayId: replayId, redrive: true, db)
     }
 
     /// The SQL selecting events a replay filter matches, after `cursor` and up to `through` (the
@@ -209,7 +209,8 @@ extension SQLiteStore {
         {
             switch count["status"] as String {
             case DeliveryStatus.delivered.rawValue: delivered += count["n"] as Int
-            case DeliveryStatus.failed.rawValue, DeliveryStatus.dead.rawValue: failed += count["n"] as Int
+            case DeliveryStatus.failed.rawValue, DeliveryStatus.dead.rawValue, DeliveryStatus.redriven.rawValue:
+                failed += count["n"] as Int
             default: break
             }
         }

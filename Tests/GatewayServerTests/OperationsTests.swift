@@ -152,9 +152,12 @@ struct OperationsTests {
             try await gateway.dispatcher.runOnce()
             let statuses = try await gateway.store.deliveries(filter: .init(), limit: 10, before: nil).items.map(
                 \.status)
-            #expect(statuses == [.delivered, .dead])
-            // The dead delivery was redriven (a newer one to its hook exists): a second redrive
-            // finds nothing, instead of sending it again.
+            #expect(statuses == [.delivered, .redriven])
+            // The dead delivery was redriven: it is no longer listed or counted as dead, and a
+            // second redrive finds nothing, instead of sending it again.
+            #expect(
+                try await gateway.store.deliveries(filter: .init(status: .dead), limit: 10, before: nil).items.isEmpty)
+            #expect(try await gateway.store.statusSummary(at: clock.now()).hooks.map(\.dead) == [0])
             let again = try await gateway.store.createReplay(
                 ReplayFilter(deliveryStatus: .dead), ratePerSecond: nil, requestedBy: "test", at: clock.now())
             while try await gateway.replays.step() > 0 {}

@@ -16,6 +16,9 @@ public enum DeliveryStatus: String, Sendable, Codable, CaseIterable {
     case paused
     /// Superseded (a `Running` after the task's terminal delivery succeeded); recorded, not sent.
     case skipped
+    /// Was `dead`, then a replay sent the event to the hook again: the newer delivery carries it.
+    /// No longer counted, listed or redriven as dead.
+    case redriven
 }
 
 /// One event × hook delivery.

@@ -174,7 +174,7 @@ extension OpenAPIDocument {
               summary: Deliveries, newest first
               parameters:
                 - { name: hook, in: query, schema: { type: string } }
-                - { name: status, in: query, schema: { type: string, enum: [pending, in_flight, delivered, failed, dead, paused, skipped] } }
+                - { name: status, in: query, schema: { type: string, enum: [pending, in_flight, delivered, failed, dead, paused, skipped, redriven] } }
                 - { name: task, in: query, schema: { type: string } }
                 - { $ref: "#/components/parameters/limit" }
                 - { $ref: "#/components/parameters/cursor" }

@@ -206,7 +206,7 @@ enum OpenAPIDocument {
               properties:
                 id: { type: integer }
                 hook: { type: string }
-                status: { type: string, enum: [pending, in_flight, delivered, failed, dead, paused, skipped] }
+                status: { type: string, enum: [pending, in_flight, delivered, failed, dead, paused, skipped, redriven] }
                 event_id: { type: integer }
                 task_id: { type: [string, "null"] }
                 webhook_id: { type: string }
@@ -228,7 +228,7 @@ enum OpenAPIDocument {
                 dataset: { type: string }
                 label: { type: string, description: key=value }
                 hook: { type: string }
-                delivery_status: { type: string, enum: [pending, in_flight, delivered, failed, dead, paused, skipped] }
+                delivery_status: { type: string, enum: [pending, in_flight, delivered, failed, dead, paused, skipped, redriven] }
             Replay:
               type: object
               properties:

@@ -1,9 +1,10 @@
 import Foundation
 import GatewayCore
-import GatewayServer
 import NIOCore
 import NIOPosix
 import Testing
+
+@testable import GatewayServer
 
 @Suite("Outbound deliveries against a receiver that stalls")
 struct StalledBodyTests {
@@ -43,5 +44,25 @@ struct StalledBodyTests {
         #expect(result.error?.contains("timeout") == true, "\(result.error ?? "")")
         // Bounded, not timed: without the deadline this call never returns.
         #expect(elapsed < .seconds(30))
+    }
+
+    // The lookup ran before the deadline started: a resolver that took longer than the lease let the
+    // delivery be claimed and sent by a second attempt while this one was still going to send it.
+    @Test("a DNS lookup that does not answer ends the attempt at the hook's timeout, sending nothing")
+    func slowLookup() async throws {
+        let release = DispatchSemaphore(value: 0)
+        let transport = HTTPWebhookTransport(policy: NetworkPolicy(allowPrivateNetworks: true)) { _ in
+            _ = release.wait(timeout: .now() + 10)
+            return .success(["127.0.0.1"])
+        }
+        let started = ContinuousClock.now
+        let result = await transport.post(
+            url: "http://slow-dns.example/hook", headers: [], body: Array("{}".utf8), timeoutSeconds: 1)
+        let elapsed = ContinuousClock.now - started
+        release.signal()
+        #expect(result.statusCode == nil)
+        #expect(result.error?.contains("timeout: DNS") == true, "\(result.error ?? "")")
+        // Without the deadline the call waits for the lookup (10 s here).
+        #expect(elapsed < .seconds(8))
     }
 }

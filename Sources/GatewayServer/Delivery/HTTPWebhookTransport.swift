@@ -11,20 +11,36 @@ import Synchronization
 /// via `dnsOverride`), so a DNS answer that changes between the check and the connect (rebinding)
 /// cannot redirect the request.
 ///
+/// One deadline, the hook's timeout, covers the whole attempt: the DNS lookup, the connection, the
+/// response head and body. The dispatcher's lease outlasts it, so no attempt is still running when
+/// its delivery can be claimed again (a lookup that outlived the lease let a second attempt send the
+/// same delivery while the first one was still to send it).
+///
 /// The pinned clients live in one process-wide pool, like `HTTPClient.shared`: they are reused
 /// across gateways built in one process (tests build many) and never torn down under a request.
 public final class HTTPWebhookTransport: WebhookTransport {
     private let policy: NetworkPolicy
     private let connectionsPerHost: Int
+    private let lookup: @Sendable (String) -> Result<[String], ResolveError>
     private static let clients = Mutex<(active: [String: HTTPClient], retired: [HTTPClient])>(([:], []))
     private static let maxClients = 256
 
     /// Creates a transport that opens up to `connectionsPerHost` connections to one receiver (the
     /// dispatcher's global in-flight cap: AsyncHTTPClient's default of 8 would queue the rest
     /// inside the client, quietly capping a hook's `max_in_flight` at 8).
-    public init(policy: NetworkPolicy, connectionsPerHost: Int = 64) {
+    public convenience init(policy: NetworkPolicy, connectionsPerHost: Int = 64) {
+        self.init(policy: policy, connectionsPerHost: connectionsPerHost, lookup: Self.getaddrinfoLookup)
+    }
+
+    /// Creates a transport that resolves names with `lookup` (blocking; run off the cooperative
+    /// pool), for tests of a slow resolver.
+    init(
+        policy: NetworkPolicy, connectionsPerHost: Int = 64,
+        lookup: @escaping @Sendable (String) -> Result<[String], ResolveError>
+    ) {
         self.policy = policy
         self.connectionsPerHost = max(1, connectionsPerHost)
+        self.lookup = lookup
     }
 
     /// Posts one delivery.
@@ -34,8 +50,9 @@ public final class HTTPWebhookTransport: WebhookTransport {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return TransportResult(statusCode: nil, error: "refused: \(url) is not an http(s) URL") }
+        let deadline = ContinuousClock.now + .seconds(timeoutSeconds)
         let address: String
-        switch await Self.resolve(host) {
+        switch await Self.resolve(host, until: deadline, timeoutSeconds: timeoutSeconds, lookup: lookup) {
         case .failure(let error): return TransportResult(statusCode: nil, error: error.description)
         case .success(let addresses):
             for candidate in addresses {
@@ -56,10 +73,9 @@ public final class HTTPWebhookTransport: WebhookTransport {
         // One deadline for the whole exchange: AsyncHTTPClient's own timeout ends when the response
         // head arrives, so a receiver that sent its head and then stalled the body held the delivery
         // (and its in-flight slot) for ever. Past the deadline the exchange is cancelled.
-        let deadline = ContinuousClock.now + .seconds(timeoutSeconds)
         let prepared = request
         return await withTaskGroup(of: TransportResult?.self) { group in
-            group.addTask { await Self.exchange(client, prepared, timeoutSeconds: timeoutSeconds) }
+            group.addTask { await Self.exchange(client, prepared, until: deadline, timeoutSeconds: timeoutSeconds) }
             group.addTask {
                 try? await Task.sleep(until: deadline + .milliseconds(100), clock: .continuous)
                 return nil
@@ -74,10 +90,12 @@ public final class HTTPWebhookTransport: WebhookTransport {
 
     /// Sends the request and reads the head and up to 4 KiB of the body.
     private static func exchange(
-        _ client: HTTPClient, _ request: HTTPClientRequest, timeoutSeconds: Int
+        _ client: HTTPClient, _ request: HTTPClientRequest, until deadline: ContinuousClock.Instant,
+        timeoutSeconds: Int
     ) async -> TransportResult {
         do {
-            let response = try await client.execute(request, timeout: .seconds(Int64(timeoutSeconds)))
+            let left = max(deadline - ContinuousClock.now, .milliseconds(1))
+            let response = try await client.execute(request, timeout: .nanoseconds(nanoseconds(left)))
             var responseHeaders: [String: String] = [:]
             for (name, value) in response.headers { responseHeaders[name.lowercased()] = value }
             var kept: [UInt8] = []
@@ -120,38 +138,70 @@ public final class HTTPWebhookTransport: WebhookTransport {
         }
     }
 
-    /// Resolves `host` to numeric addresses (a numeric host resolves to itself).
-    static func resolve(_ host: String) async -> Result<[String], ResolveError> {
+    /// Resolves `host` to numeric addresses (a numeric host resolves to itself), giving up at
+    /// `deadline`: `getaddrinfo` cannot be cancelled, so a lookup still running then is left to
+    /// finish on its own thread and its answer is dropped.
+    static func resolve(
+        _ host: String, until deadline: ContinuousClock.Instant, timeoutSeconds: Int,
+        lookup: @escaping @Sendable (String) -> Result<[String], ResolveError>
+    ) async -> Result<[String], ResolveError> {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         if CIDR.parseAddress(bare) != nil { return .success([bare]) }
+        let left = max(deadline - ContinuousClock.now, .zero)
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var hints = addrinfo()
-                hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-                var result: UnsafeMutablePointer<addrinfo>?
-                let status = getaddrinfo(bare, nil, &hints, &result)
-                guard status == 0, let first = result else {
-                    continuation.resume(returning: .failure(ResolveError(description: "DNS: cannot resolve \(host)")))
-                    return
-                }
-                defer { freeaddrinfo(first) }
-                var addresses: [String] = []
-                var cursor: UnsafeMutablePointer<addrinfo>? = first
-                while let entry = cursor {
-                    var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-                    if getnameinfo(
-                        entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
-                        NI_NUMERICHOST) == 0
-                    {
-                        let text = String(
-                            decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                        if !addresses.contains(text) { addresses.append(text) }
-                    }
-                    cursor = entry.pointee.ai_next
-                }
-                continuation.resume(returning: .success(addresses))
+            let answer = OneAnswer(continuation)
+            DispatchQueue.global().async { answer.give(lookup(bare)) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds(left)))) {
+                answer.give(
+                    .failure(
+                        ResolveError(description: "timeout: DNS gave no answer for \(host) within \(timeoutSeconds) s"))
+                )
             }
         }
+    }
+
+    /// The continuation of a lookup, resumed by whichever comes first: the answer or the deadline.
+    private final class OneAnswer: Sendable {
+        private let continuation: Mutex<CheckedContinuation<Result<[String], ResolveError>, Never>?>
+
+        init(_ continuation: CheckedContinuation<Result<[String], ResolveError>, Never>) {
+            self.continuation = Mutex(continuation)
+        }
+
+        func give(_ result: Result<[String], ResolveError>) {
+            continuation.withLock { $0.take() }?.resume(returning: result)
+        }
+    }
+
+    /// `getaddrinfo`: every address `host` resolves to, numeric, in the resolver's order.
+    static let getaddrinfoLookup: @Sendable (String) -> Result<[String], ResolveError> = { bare in
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(bare, nil, &hints, &result)
+        guard status == 0, let first = result else {
+            return .failure(ResolveError(description: "DNS: cannot resolve \(bare)"))
+        }
+        defer { freeaddrinfo(first) }
+        var addresses: [String] = []
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let entry = cursor {
+            var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if getnameinfo(
+                entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
+                NI_NUMERICHOST) == 0
+            {
+                let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if !addresses.contains(text) { addresses.append(text) }
+            }
+            cursor = entry.pointee.ai_next
+        }
+        return .success(addresses)
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     struct ResolveError: Error, CustomStringConvertible {

@@ -304,6 +304,29 @@ extension SQLiteStore {
                             AND later.id > delivery.id)
                     """)
         }
+        migrator.registerMigration("v14-face-task-key-unenforced") { db in
+            // face.taskId referenced task(taskId) ON DELETE CASCADE with no index on face(taskId)
+            // (a random-key index, dropped in v8): every task deletion scanned the whole face table
+            // (about 2 s at a million events, holding the writer and so every ingest commit), and
+            // every face insert looked its task up. The one path that deletes a task deletes that
+            // task's faces first, by event. Dropping a foreign key leaves the stored rows as they are,
+            // so the table's definition is edited in place (SQLite's documented procedure for
+            // removing constraints) rather than copied, which at that size would hold the database
+            // (and every push MNS sends meanwhile) for the length of a full copy.
+            let text = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'face'")
+            guard let text, text.contains(Self.faceTaskReference) else { return }
+            let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            try db.execute(
+                sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'face'",
+                arguments: [text.replacingOccurrences(of: Self.faceTaskReference, with: "")])
+            try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+            try db.execute(sql: "PRAGMA writable_schema = OFF")
+        }
         return migrator
     }
+
+    /// The clause v14 removes from face's definition.
+    private static let faceTaskReference = " REFERENCES task(taskId) ON DELETE CASCADE"
 }

@@ -39,7 +39,7 @@ struct SQLiteStoreTests {
                 "v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays",
                 "v7-fewer-random-indexes", "v8-sequential-face-index", "v9-due-per-hook",
                 "v10-envelope-id-not-unique", "v11-replay-ceiling", "v12-face-uri-by-id",
-                "v13-redriven",
+                "v13-redriven", "v14-face-task-key-unenforced",
             ])
     }
 

@@ -324,6 +324,14 @@ extension SQLiteStore {
             try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
             try db.execute(sql: "PRAGMA writable_schema = OFF")
         }
+        migrator.registerMigration("v15-task-resultEventId") { db in
+            // task.resultEventId references event(id), unindexed: deleting one event (the retention
+            // sweep, 500 per transaction) made SQLite scan the whole task table to check that no task
+            // still points at it, about 70 ms per event at a million tasks, so a sweep held the writer,
+            // and every push waiting on it, for half a minute. A task's result event is the newest
+            // event when it is set: the key grows, appended like the row id.
+            try db.execute(sql: "CREATE INDEX task_resultEventId ON task(resultEventId)")
+        }
         return migrator
     }
 

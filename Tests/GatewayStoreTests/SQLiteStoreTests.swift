@@ -39,7 +39,7 @@ struct SQLiteStoreTests {
                 "v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays",
                 "v7-fewer-random-indexes", "v8-sequential-face-index", "v9-due-per-hook",
                 "v10-envelope-id-not-unique", "v11-replay-ceiling", "v12-face-uri-by-id",
-                "v13-redriven", "v14-face-task-key-unenforced",
+                "v13-redriven", "v14-face-task-key-unenforced", "v15-task-resultEventId",
             ])
     }
 
@@ -115,6 +115,8 @@ struct SQLiteStoreTests {
             ("SELECT id FROM event WHERE messageId = ? AND source = ?", ["E", "acs.imm"], "event_messageId_source"),
             (SQLiteStore.facesOfTaskSQL, ["T"], "face_eventId"),
             (SQLiteStore.facesOfURISQL, ["oss://b/a.jpg", 9, 51], "face_uri"),
+            // The lookup SQLite's foreign key check runs for each deleted event (the retention sweep).
+            ("SELECT 1 FROM task WHERE resultEventId = ?", [7], "task_resultEventId"),
             (
                 "SELECT id FROM event WHERE messageId = ? AND +correlatedTaskId IS NULL ORDER BY id", ["E"],
                 "event_messageId_source"
@@ -146,7 +148,9 @@ struct SQLiteStoreTests {
         for (sql, arguments, index) in lookups {
             let plan = try await store.queryPlan(sql, arguments: arguments).joined(separator: " | ")
             #expect(plan.contains("INDEX \(index) "), "\(sql): \(plan)")
-            #expect(!["SCAN event", "SCAN delivery", "SCAN face"].contains { plan.contains($0) }, "\(sql): \(plan)")
+            #expect(
+                !["SCAN event", "SCAN delivery", "SCAN face", "SCAN task"].contains { plan.contains($0) },
+                "\(sql): \(plan)")
             if sql == SQLiteStore.facesOfURISQL {
                 // A page of a popular image's faces is read in index order, not all of them sorted.
                 #expect(!plan.contains("TEMP B-TREE"), "\(sql): \(plan)")

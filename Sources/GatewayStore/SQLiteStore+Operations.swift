@@ -73,13 +73,13 @@ extension SQLiteStore {
         return (attributes[.size] as? NSNumber)?.int64Value ?? 0
     }
 
-    /// Deletes, in one small batch, rows past their retention: events (and their deliveries and
-    /// attempts) received before `eventsBefore` unless a task's results came from them, attempts
-    /// started before `attemptsBefore`, rejections received before `rejectionsBefore` or beyond the
-    /// newest `rejectionsMax`. Returns how many rows went; call again until it returns 0.
-    public func purge(
-        eventsBefore: Date?, attemptsBefore: Date?, rejectionsBefore: Date?, rejectionsMax: Int?, batch: Int
-    ) async throws -> Int {
+    /// Deletes, in one small batch, rows past their retention: attempts started before
+    /// `attemptsBefore`, rejections received before `rejectionsBefore` or beyond the newest
+    /// `rejectionsMax`. Returns how many rows went; call again until it returns 0. Events go through
+    /// `purgeEvents`.
+    public func purge(attemptsBefore: Date?, rejectionsBefore: Date?, rejectionsMax: Int?, batch: Int) async throws
+        -> Int
+    {
         try await writer.write { db in
             var deleted = 0
             if let attemptsBefore {
@@ -104,25 +104,48 @@ extension SQLiteStore {
                     arguments: [rejectionsMax, batch])
                 deleted += db.changesCount
             }
-            if let eventsBefore {
-                let ids = try Int64.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id FROM event WHERE receivedAt < ?
-                            AND id NOT IN (SELECT resultEventId FROM task WHERE resultEventId IS NOT NULL)
-                            AND id NOT IN (SELECT eventId FROM face)
-                            AND NOT EXISTS (SELECT 1 FROM delivery WHERE delivery.eventId = event.id
-                                AND delivery.status IN ('pending', 'failed', 'in_flight', 'paused'))
-                        ORDER BY id LIMIT ?
-                        """,
-                    arguments: [eventsBefore.millisecondsSince1970, batch])
-                for id in ids {
-                    try db.execute(sql: "DELETE FROM delivery WHERE eventId = ?", arguments: [id])
-                    try db.execute(sql: "DELETE FROM event WHERE id = ?", arguments: [id])
-                    deleted += 1
-                }
-            }
             return deleted
+        }
+    }
+
+    /// The retention sweep's look at up to `batch` events after `cursor`, in id order: each one
+    /// received before `before` goes (with its deliveries and attempts) unless a task's results
+    /// came from it, faces were read from it, or a delivery of it is unfinished.
+    public static let purgeableEventsSQL = """
+        SELECT id, receivedAt < ? AS old,
+            receivedAt < ?
+                AND NOT EXISTS (SELECT 1 FROM task WHERE resultEventId = event.id)
+                AND NOT EXISTS (SELECT 1 FROM face WHERE eventId = event.id)
+                AND NOT EXISTS (SELECT 1 FROM delivery WHERE delivery.eventId = event.id
+                    AND delivery.status IN ('pending', 'failed', 'in_flight', 'paused')) AS purgeable
+        FROM event WHERE id > ? ORDER BY id LIMIT ?
+        """
+
+    /// One batch of the event retention sweep: looks at `batch` events after `cursor` and deletes
+    /// those past retention (see `purgeableEventsSQL`). Returns how many went and where the next batch
+    /// starts, nil once a whole batch was newer than `before` (or there was nothing left).
+    ///
+    /// Each batch costs its own size whatever the table holds: events kept for good (results) are
+    /// walked past once per sweep, not again by every batch (a query for "the oldest purgeable
+    /// events" re-read them all each time, and listed every task's result event to exclude them).
+    public func purgeEvents(before: Date, after cursor: Int64, batch: Int) async throws -> (
+        deleted: Int, next: Int64?
+    ) {
+        let cutoff = before.millisecondsSince1970
+        return try await writer.write { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: Self.purgeableEventsSQL), arguments: [cutoff, cutoff, cursor, batch])
+            var deleted = 0
+            for row in rows where row["purgeable"] == true {
+                let id: Int64 = row["id"]
+                try db.execute(sql: "DELETE FROM delivery WHERE eventId = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM event WHERE id = ?", arguments: [id])
+                deleted += 1
+            }
+            guard let last: Int64 = rows.last?["id"], rows.contains(where: { $0["old"] == true }) else {
+                return (deleted, nil)
+            }
+            return (deleted, last)
         }
     }
 

@@ -330,15 +330,19 @@ struct OperationsTests {
         let gateway = try await TestGateway.make(config, clock: clock)
         let old = Records.notification(taskId: "OLD", status: "Running", faces: 0, receivedAt: Fixtures.fixtureDate)
         let result = Records.notification(taskId: "RESULT", receivedAt: Fixtures.fixtureDate)
+        let later = Records.notification(taskId: "LATER", status: "Running", faces: 0, receivedAt: Fixtures.fixtureDate)
         let recent = Records.notification(
             taskId: "NEW", status: "Running", faces: 0, receivedAt: Fixtures.fixtureDate.addingTimeInterval(8 * 86_400))
-        _ = try await gateway.store.commit([.notification(old), .notification(result), .notification(recent)])
+        _ = try await gateway.store.commit([
+            .notification(old), .notification(result), .notification(later), .notification(recent),
+        ])
         for name in ["tampered-body", "tampered-header", "tampered-signature"] {
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request(name))
         }
         clock.advance(by: 9 * 86_400)
         let deleted = try await gateway.retention.sweep(batch: 1)
-        #expect(deleted == 2, "the old Running event and the oldest rejection")
+        // Batches of one: the sweep's cursor goes on past the kept result event to the one after it.
+        #expect(deleted == 3, "the two old Running events and the oldest rejection")
         let remaining = try await gateway.store.events(limit: 10, before: nil).items.map { $0.decoded.taskId }
         #expect(remaining == ["NEW", "RESULT"])
         #expect(try await gateway.store.faces(taskId: "RESULT").count == 2)

@@ -156,6 +156,17 @@ struct SQLiteStoreTests {
                 #expect(!plan.contains("TEMP B-TREE"), "\(sql): \(plan)")
             }
         }
+        // The retention sweep walks the events by id from its cursor and checks each through an
+        // index: never a list of every task's result event, never a scan.
+        let sweep = try await store.queryPlan(SQLiteStore.purgeableEventsSQL, arguments: [1, 1, 0, 500]).joined(
+            separator: " | ")
+        for index in [
+            "SEARCH event USING INTEGER PRIMARY KEY (rowid>?)", "INDEX task_resultEventId (resultEventId=?)",
+            "INDEX face_eventId (eventId=?)", "INDEX delivery_event (eventId=?)",
+        ] {
+            #expect(sweep.contains(index), "\(sweep)")
+        }
+        #expect(!sweep.contains("LIST SUBQUERY") && !sweep.contains("SCAN"), "\(sweep)")
         // The claim walks the partial indexes of due and expired deliveries (in order, stopping at
         // the limit), never delivery_status (every pending delivery, then a sort), and checks for
         // an earlier unfinished delivery of the same task through delivery_taskId.

@@ -47,10 +47,20 @@ public struct RetentionService: Service {
             return now.addingTimeInterval(-Double(days) * 86_400)
         }
         var total = 0
+        if let eventsBefore = before(policy.eventsDays) {
+            // A cursor through the events, a batch per transaction, until a whole batch is newer.
+            var cursor: Int64? = 0
+            while let after = cursor {
+                let (deleted, next) = try await store.purgeEvents(before: eventsBefore, after: after, batch: batch)
+                total += deleted
+                cursor = next
+                await Task.yield()
+            }
+        }
         while true {
             let deleted = try await store.purge(
-                eventsBefore: before(policy.eventsDays), attemptsBefore: before(policy.attemptsDays),
-                rejectionsBefore: before(policy.rejectionsDays), rejectionsMax: policy.rejectionsMax, batch: batch)
+                attemptsBefore: before(policy.attemptsDays), rejectionsBefore: before(policy.rejectionsDays),
+                rejectionsMax: policy.rejectionsMax, batch: batch)
             total += deleted
             if deleted == 0 { return total }
             await Task.yield()

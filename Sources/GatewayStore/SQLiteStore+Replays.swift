@@ -107,14 +107,38 @@ extension SQLiteStore {
         }
     }
 
-    /// Enqueues the next `batch` matching events of a running replay, moving its cursor in the same
-    /// transaction (so a restart resumes without repeating or skipping). Returns false once the
-    /// replay is no longer running (completed now, or cancelled).
+    /// Event ids one replay step looks through at most: a filter that matches few events (a redrive
+    /// of a handful of dead letters among a million events) moves the cursor this far per
+    /// transaction instead of reading the whole table under the write lock, holding up ingest.
+    static let replayScanWindow: Int64 = 5_000
+
+    /// Windows one call of `advanceReplay` looks through at most, each its own transaction.
+    static let replayWindowsPerStep = 40
+
+    /// Enqueues the next `batch` matching events of a running replay, a window of at most
+    /// `replayScanWindow` events per transaction (other writers go between them), up to
+    /// `replayWindowsPerStep` windows. Returns false once the replay is no longer running
+    /// (completed now, or cancelled).
     public func advanceReplay(id: Int64, batch: Int, at now: Date) async throws -> Bool {
+        var wanted = batch
+        for _ in 0..<Self.replayWindowsPerStep {
+            let (running, matched) = try await advanceReplayWindow(id: id, batch: wanted, at: now)
+            guard running else { return false }
+            wanted -= matched
+            if wanted <= 0 { break }
+        }
+        return true
+    }
+
+    /// One window of `advanceReplay`: enqueues up to `batch` matching events among at most
+    /// `replayScanWindow` after the replay's cursor and moves the cursor in the same transaction (so a
+    /// restart resumes without repeating or skipping). Returns whether the replay still runs and how
+    /// many events matched.
+    func advanceReplayWindow(id: Int64, batch: Int, at now: Date) async throws -> (Bool, Int) {
         try await writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM replay WHERE id = ?", arguments: [id]),
                 row["state"] == Replay.State.running.rawValue
-            else { return false }
+            else { return (false, 0) }
             let filter = try decodeJSON(ReplayFilter.self, row["filter"])
             let hookId: Int64?
             do {
@@ -129,10 +153,15 @@ extension SQLiteStore {
                         WHERE id = ?
                         """,
                     arguments: [error.description, ms, ms, id])
-                return false
+                return (false, 0)
             }
+            let cursor: Int64 = row["cursor"]
+            // The newest event when it was asked for (replays from before v11: the newest now).
+            let through: Int64 =
+                try row["lastEventId"] ?? Int64.fetchOne(db, sql: "SELECT MAX(id) FROM event") ?? cursor
+            let windowEnd = min(through, cursor + Self.replayScanWindow)
             let (sql, arguments) = Self.matchQuery(
-                filter, hookId: hookId, after: row["cursor"], through: row["lastEventId"], limit: batch)
+                filter, hookId: hookId, after: cursor, through: windowEnd, limit: batch)
             let events = try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.event(from:))
             var enqueued = 0
             for event in events {
@@ -145,7 +174,9 @@ extension SQLiteStore {
                 enqueued += try Self.enqueue(
                     event, hookIds: hooks, ignoreFilter: hooks != nil, replayId: id, at: now, db)
             }
-            let done = events.count < batch
+            // A full batch ends at its last event; a short one has looked through the whole window.
+            let next = events.count == batch ? (events.last?.id ?? windowEnd) : windowEnd
+            let done = next >= through
             try db.execute(
                 sql: """
                     UPDATE replay SET cursor = ?, matched = matched + ?, enqueued = enqueued + ?, updatedAt = ?,
@@ -154,10 +185,10 @@ extension SQLiteStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    events.last?.id ?? row["cursor"], events.count, enqueued, now.millisecondsSince1970, done, done,
+                    next, events.count, enqueued, now.millisecondsSince1970, done, done,
                     now.millisecondsSince1970, id,
                 ])
-            return !done
+            return (!done, events.count)
         }
     }
 

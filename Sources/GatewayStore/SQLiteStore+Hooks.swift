@@ -104,11 +104,33 @@ extension SQLiteStore {
         }
     }
 
-    /// Deletes a hook, its secrets and its deliveries.
+    /// Deletes a hook, its secrets and its deliveries (with their attempts).
+    ///
+    /// A hook may hold millions of deliveries, and one transaction deleting them all (the cascade
+    /// from the hook row) held the database for many seconds, every push waiting behind it: long
+    /// enough for MNS to give up on some. So the hook is disabled first (nothing more is sent), its
+    /// deliveries go `batch` per transaction, and the hook row, with the few deliveries ingest made
+    /// meanwhile, goes last.
     public func deleteHook(named name: String) async throws {
-        try await writer.write { db in
+        try await deleteHook(named: name, batch: 2_000)
+    }
+
+    /// `deleteHook(named:)`, `batch` deliveries per transaction.
+    func deleteHook(named name: String, batch: Int) async throws {
+        let hookId = try await writer.write { db in
             let hook = try Self.hook(named: name, db)
-            try db.cachedStatement(sql: "DELETE FROM hook WHERE id = ?").execute(arguments: [hook.id])
+            try db.cachedStatement(sql: "UPDATE hook SET enabled = 0, disabledReason = ? WHERE id = ?").execute(
+                arguments: ["being deleted", hook.id])
+            return hook.id
+        }
+        while try await writer.write({ db in
+            try db.cachedStatement(
+                sql: "DELETE FROM delivery WHERE id IN (SELECT id FROM delivery WHERE hookId = ? LIMIT ?)"
+            ).execute(arguments: [hookId, batch])
+            return db.changesCount
+        }) >= batch {}
+        try await writer.write { db in
+            try db.cachedStatement(sql: "DELETE FROM hook WHERE id = ?").execute(arguments: [hookId])
         }
     }
 

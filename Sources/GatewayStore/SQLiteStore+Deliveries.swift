@@ -263,19 +263,29 @@ extension SQLiteStore: DeliveryStore {
 
     /// Records many attempts in one transaction.
     public func finishAll(_ finishes: [DeliveryFinish]) async throws {
-        try await bookkeepingWrite { db in
+        let disabled = try await bookkeepingWrite { db in
             // A hook's success is written once per batch (its last one), not once per delivery; a
             // failure or a disable for the same hook writes the success before it, so the hook
             // ends as if every finish had been applied in turn.
             var successes: [Int64: Int64] = [:]
+            var disabled: Set<Int64> = []
             for item in finishes {
-                try Self.finish(item, successes: &successes, db)
+                try Self.finish(item, successes: &successes, disabled: &disabled, db)
             }
             for (hookId, ms) in successes { try Self.markSucceeded(hookId: hookId, ms: ms, db) }
+            return disabled
+        }
+        // A disabled hook's unfinished deliveries are marked paused in batches, off the dispatcher's
+        // path: nothing waits for it (the dispatcher no longer claims for the hook anyway).
+        for hookId in disabled {
+            let at = finishes.last?.at ?? Date()
+            Task { try? await self.settleDeliveries(hookId: hookId, at: at) }
         }
     }
 
-    private static func finish(_ item: DeliveryFinish, successes: inout [Int64: Int64], _ db: Database) throws {
+    private static func finish(
+        _ item: DeliveryFinish, successes: inout [Int64: Int64], disabled: inout Set<Int64>, _ db: Database
+    ) throws {
         let ms = item.at.millisecondsSince1970
         let attempt = item.attempt
         let status: DeliveryStatus
@@ -332,6 +342,7 @@ extension SQLiteStore: DeliveryStore {
         if let success = successes.removeValue(forKey: hookId) { try markSucceeded(hookId: hookId, ms: success, db) }
         if case .disableHook(let reason) = item.outcome {
             try setEnabled(hookId: hookId, enabled: false, reason: reason, at: item.at, db)
+            disabled.insert(hookId)
         } else {
             try markFailing(hookId: hookId, ms: ms, db)
         }

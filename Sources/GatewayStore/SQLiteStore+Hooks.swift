@@ -134,12 +134,63 @@ extension SQLiteStore {
         }
     }
 
-    /// Enables (releasing paused deliveries) or disables a hook.
+    /// Enables (releasing paused deliveries) or disables (pausing unfinished ones) a hook.
     public func setHookEnabled(named name: String, enabled: Bool, reason: String?, at now: Date) async throws -> Hook {
-        try await writer.write { db in
+        let hook = try await writer.write { db in
             let hook = try Self.hook(named: name, db)
             try Self.setEnabled(hookId: hook.id, enabled: enabled, reason: reason, at: now, db)
             return try Self.hook(named: name, db)
+        }
+        try await settleDeliveries(hookId: hook.id, at: now)
+        return hook
+    }
+
+    /// Brings a hook's deliveries in line with its enabled flag, `batch` per transaction: paused ones
+    /// become pending (due now) while it is enabled, pending and failed ones paused while it is not.
+    ///
+    /// A hook can hold millions of them (a backlog after an outage, or days of pauses), and one
+    /// statement moving them all held the database, and every push waiting on it, for many seconds.
+    /// Nothing depends on the move being whole: the dispatcher claims only for enabled hooks and only
+    /// pending or failed deliveries. Each batch rechecks the flag, so a flip meanwhile stops it.
+    public func settleDeliveries(hookId: Int64, at now: Date, batch: Int = 2_000) async throws {
+        let ms = now.millisecondsSince1970
+        guard
+            let enabled = try await writer.read({ db in
+                try Bool.fetchOne(db, sql: "SELECT enabled FROM hook WHERE id = ?", arguments: [hookId])
+            })
+        else { return }
+        // One status at a time, so each batch is one range of delivery_status, in id order.
+        for status in enabled ? [DeliveryStatus.paused] : [.pending, .failed] {
+            var cursor: Int64? = 0
+            while let after = cursor {
+                cursor = try await writer.write { db in
+                    // The flag flipped meanwhile: the call that flipped it settles the other way.
+                    guard
+                        try Bool.fetchOne(db, sql: "SELECT enabled FROM hook WHERE id = ?", arguments: [hookId])
+                            == enabled
+                    else { return nil }
+                    let ids = try Int64.fetchAll(
+                        db,
+                        sql: """
+                            SELECT id FROM delivery INDEXED BY delivery_status
+                            WHERE status = ? AND id > ? AND hookId = ? ORDER BY id LIMIT ?
+                            """,
+                        arguments: [status.rawValue, after, hookId, batch])
+                    guard let last = ids.last else { return nil }
+                    let marks = ids.map { _ in "?" }.joined(separator: ",")
+                    if enabled {
+                        try db.execute(
+                            sql:
+                                "UPDATE delivery SET status = 'pending', nextAttemptAt = ?, updatedAt = ? WHERE id IN (\(marks))",
+                            arguments: [ms, ms] + StatementArguments(ids))
+                    } else {
+                        try db.execute(
+                            sql: "UPDATE delivery SET status = 'paused', updatedAt = ? WHERE id IN (\(marks))",
+                            arguments: [ms] + StatementArguments(ids))
+                    }
+                    return ids.count < batch ? nil : last
+                }
+            }
         }
     }
 
@@ -149,17 +200,7 @@ extension SQLiteStore {
             sql:
                 "UPDATE hook SET enabled = ?, disabledReason = ?, failingSince = CASE WHEN ? THEN NULL ELSE failingSince END, updatedAt = ? WHERE id = ?"
         ).execute(arguments: [enabled, enabled ? nil : reason, enabled, ms, hookId])
-        if enabled {
-            try db.cachedStatement(
-                sql:
-                    "UPDATE delivery SET status = 'pending', nextAttemptAt = ?, updatedAt = ? WHERE hookId = ? AND status = 'paused'"
-            ).execute(arguments: [ms, ms, hookId])
-        } else {
-            try db.cachedStatement(
-                sql:
-                    "UPDATE delivery SET status = 'paused', updatedAt = ? WHERE hookId = ? AND status IN ('pending', 'failed')"
-            ).execute(arguments: [ms, hookId])
-        }
+        // Its deliveries follow in batches (`settleDeliveries`), outside this transaction.
     }
 
     /// Adds a secret; the existing ones keep signing until `oldExpireAt`.

@@ -128,6 +128,31 @@ struct DeliveryTests {
         }
     }
 
+    @Test("410 pauses the hook's whole backlog, not only the delivery that got it")
+    func goneWithBacklog() async throws {
+        let receiver = RecordingReceiver()
+        receiver.script([.init(status: .gone)])
+        try await receiver.serve {
+            let gateway = try await gateway(hooks: [receiver.hook("gone") { $0.maxInFlight = 1 }])
+            for name in ["succeeded-xml", "succeeded-json", "succeeded-simplified"] {
+                _ = await gateway.ingestor.ingestMNS(try Fixtures.request(name))
+            }
+            #expect(try await gateway.dispatcher.runOnce() == 1)
+            #expect(try await gateway.store.hook(named: "gone")?.enabled == false)
+            // The rest are paused in batches after the dispatcher's transaction: bounded wait.
+            var statuses: [DeliveryStatus] = []
+            for _ in 0..<100 {
+                statuses = try await deliveries(gateway).map(\.status)
+                if statuses.allSatisfy({ $0 == .paused }) { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(statuses == [.paused, .paused, .paused])
+            _ = try await gateway.store.setHookEnabled(
+                named: "gone", enabled: true, reason: nil, at: Fixtures.fixtureDate)
+            #expect(try await deliveries(gateway).map(\.status) == [.pending, .pending, .pending])
+        }
+    }
+
     @Test("429 with Retry-After is honoured")
     func retryAfter() async throws {
         let receiver = RecordingReceiver()

@@ -333,8 +333,9 @@ struct SQLiteStoreTests {
         let late = now.addingTimeInterval(11)
         let second = try #require(try await store.claimDueDeliveries(at: late, limit: 1, lease: 0, inFlight: [:]).first)
         #expect(second.delivery.id == first.delivery.id)
-        #expect(try #require(first.lease) != second.lease)
-        #expect(try await store.renewLease(deliveryId: first.delivery.id, lease: first.lease!, until: late) == nil)
+        let firstLease = try #require(first.lease)
+        #expect(firstLease != second.lease)
+        #expect(try await store.renewLease(deliveryId: first.delivery.id, lease: firstLease, until: late) == nil)
         let attempt = DeliveryAttempt(startedAt: late, durationMs: 3, statusCode: 200, responseBody: [], error: nil)
         try await store.finishAll([
             DeliveryFinish(

@@ -177,17 +177,14 @@ extension SQLiteStore {
                             """,
                         arguments: [status.rawValue, after, hookId, batch])
                     guard let last = ids.last else { return nil }
-                    let marks = ids.map { _ in "?" }.joined(separator: ",")
-                    if enabled {
-                        try db.execute(
-                            sql:
-                                "UPDATE delivery SET status = 'pending', nextAttemptAt = ?, updatedAt = ? WHERE id IN (\(marks))",
-                            arguments: [ms, ms] + StatementArguments(ids))
-                    } else {
-                        try db.execute(
-                            sql: "UPDATE delivery SET status = 'paused', updatedAt = ? WHERE id IN (\(marks))",
-                            arguments: [ms] + StatementArguments(ids))
-                    }
+                    // Released ones are due now; paused ones keep their time.
+                    try db.execute(
+                        sql: """
+                            UPDATE delivery SET status = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), updatedAt = ?
+                            WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+                            """,
+                        arguments: [(enabled ? DeliveryStatus.pending : .paused).rawValue, enabled ? ms : nil, ms]
+                            + StatementArguments(ids))
                     return ids.count < batch ? nil : last
                 }
             }

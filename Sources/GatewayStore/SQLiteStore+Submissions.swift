@@ -83,8 +83,6 @@ extension SQLiteStore {
                 arguments: [eventId, taskId])
             var left: [String] = []
             for orphan in orphans {
-                let parsed: String? = orphan["parsedContent"]
-                let content = try storedContent(parsed: parsed, text: orphan["contentText"])
                 let previous: String? = orphan["correlatedTaskId"]
                 try db.execute(
                     sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, orphan["id"]])
@@ -97,9 +95,7 @@ extension SQLiteStore {
                 // Its faces go with it (face_eventId): the task it joins lists them if this is its
                 // first terminal event.
                 try db.execute(sql: "DELETE FROM face WHERE eventId = ?", arguments: [orphan["id"]])
-                try apply(
-                    eventId: orphan["id"], receivedAt: Date(millisecondsSince1970: orphan["receivedAt"]),
-                    content: content, to: taskId, db)
+                try apply(storedEvent: orphan, to: taskId, db)
                 if let previous, !left.contains(previous) { left.append(previous) }
             }
             for previous in left { try refold(unmatchedTaskId: previous, db) }
@@ -130,12 +126,15 @@ extension SQLiteStore {
                 WHERE taskId = ? AND hasSubmission = 0
                 """,
             arguments: [taskId])
-        for event in events {
-            let parsed: String? = event["parsedContent"]
-            try apply(
-                eventId: event["id"], receivedAt: Date(millisecondsSince1970: event["receivedAt"]),
-                content: try storedContent(parsed: parsed, text: event["contentText"]), to: taskId, db)
-        }
+        for event in events { try apply(storedEvent: event, to: taskId, db) }
+    }
+
+    /// `apply` for a stored event row (id, receivedAt, parsedContent, contentText).
+    private static func apply(storedEvent row: Row, to taskId: String, _ db: Database) throws {
+        let parsed: String? = row["parsedContent"]
+        try apply(
+            eventId: row["id"], receivedAt: Date(millisecondsSince1970: row["receivedAt"]),
+            content: try storedContent(parsed: parsed, text: row["contentText"]), to: taskId, db)
     }
 
     /// The submission recorded for `taskId`.

@@ -152,6 +152,9 @@ extension SQLiteStore {
     /// statement moving them all held the database, and every push waiting on it, for many seconds.
     /// Nothing depends on the move being whole: the dispatcher claims only for enabled hooks and only
     /// pending or failed deliveries. Each batch rechecks the flag, so a flip meanwhile stops it.
+    /// Each batch is read from a partial index of exactly the hook's deliveries still to move
+    /// (`settleSQL`), and the ones it moves leave that index: no cursor, and nothing else is read,
+    /// however many deliveries other hooks or other states hold.
     public func settleDeliveries(hookId: Int64, at now: Date, batch: Int = 2_000) async throws {
         let ms = now.millisecondsSince1970
         guard
@@ -159,36 +162,44 @@ extension SQLiteStore {
                 try Bool.fetchOne(db, sql: "SELECT enabled FROM hook WHERE id = ?", arguments: [hookId])
             })
         else { return }
-        // One status at a time, so each batch is one range of delivery_status, in id order.
-        for status in enabled ? [DeliveryStatus.paused] : [.pending, .failed] {
-            var cursor: Int64? = 0
-            while let after = cursor {
-                cursor = try await writer.write { db in
-                    // The flag flipped meanwhile: the call that flipped it settles the other way.
-                    guard
-                        try Bool.fetchOne(db, sql: "SELECT enabled FROM hook WHERE id = ?", arguments: [hookId])
-                            == enabled
-                    else { return nil }
-                    let ids = try Int64.fetchAll(
-                        db,
-                        sql: """
-                            SELECT id FROM delivery INDEXED BY delivery_status
-                            WHERE status = ? AND id > ? AND hookId = ? ORDER BY id LIMIT ?
-                            """,
-                        arguments: [status.rawValue, after, hookId, batch])
-                    guard let last = ids.last else { return nil }
-                    // Released ones are due now; paused ones keep their time.
-                    try db.execute(
-                        sql: """
-                            UPDATE delivery SET status = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), updatedAt = ?
-                            WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
-                            """,
-                        arguments: [(enabled ? DeliveryStatus.pending : .paused).rawValue, enabled ? ms : nil, ms]
-                            + StatementArguments(ids))
-                    return ids.count < batch ? nil : last
-                }
-            }
-        }
+        while try await writer.write({ db in
+            // The flag flipped meanwhile: the call that flipped it settles the other way.
+            guard
+                try Bool.fetchOne(db, sql: "SELECT enabled FROM hook WHERE id = ?", arguments: [hookId]) == enabled
+            else { return false }
+            let ids = try Int64.fetchAll(
+                db.cachedStatement(sql: Self.settleSQL(enabled: enabled)), arguments: [hookId, batch])
+            guard !ids.isEmpty else { return false }
+            // Released ones are due now; paused ones keep their time.
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET status = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), updatedAt = ?
+                    WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+                    """,
+                arguments: [(enabled ? DeliveryStatus.pending : .paused).rawValue, enabled ? ms : nil, ms]
+                    + StatementArguments(ids))
+            return ids.count == batch
+        }) {}
+    }
+
+    /// The ids of a hook's deliveries to move (arguments: hook id, limit): its paused ones when it is
+    /// enabled, its pending and failed ones when it is not.
+    public static func settleSQL(enabled: Bool) -> String {
+        enabled
+            ? "SELECT id FROM delivery INDEXED BY delivery_paused WHERE hookId = ? AND status = 'paused' LIMIT ?"
+            : """
+            SELECT id FROM delivery INDEXED BY delivery_hookDue
+            WHERE hookId = ? AND status IN ('pending', 'failed') LIMIT ?
+            """
+    }
+
+    /// Settles every hook's deliveries (`settleDeliveries`). A flip's settling runs after the flip's
+    /// own transaction (for a 410, in the background): a process stopped in between left a disabled
+    /// hook's backlog pending (claimed by nobody) or an enabled hook's deliveries paused (sent by
+    /// nobody) until the hook was flipped again. The dispatcher runs this when it starts.
+    public func settleHooks(at now: Date) async throws {
+        let ids = try await writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM hook ORDER BY id") }
+        for id in ids { try await settleDeliveries(hookId: id, at: now) }
     }
 
     static func setEnabled(hookId: Int64, enabled: Bool, reason: String?, at now: Date, _ db: Database) throws {

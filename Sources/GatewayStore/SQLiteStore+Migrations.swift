@@ -332,6 +332,13 @@ extension SQLiteStore {
             // event when it is set: the key grows, appended like the row id.
             try db.execute(sql: "CREATE INDEX task_resultEventId ON task(resultEventId)")
         }
+        migrator.registerMigration("v16-delivery-paused") { db in
+            // Releasing an enabled hook's paused deliveries found them through delivery_status, among
+            // every hook's paused ones; the dispatcher now settles every hook when it starts, so the
+            // lookup has to cost nothing when there is nothing to move. Paused deliveries are few
+            // and rarely written: the index costs ingest nothing.
+            try db.execute(sql: "CREATE INDEX delivery_paused ON delivery(hookId, id) WHERE status = 'paused'")
+        }
         return migrator
     }
 

@@ -2,11 +2,12 @@ import Crypto
 import Foundation
 import GatewayCore
 import GatewayServer
-import GatewayStore
 import GatewayTestSupport
 import HTTPTypes
 import IMMNotify
 import Testing
+
+@testable import GatewayStore
 
 @Suite("Fan-out to real local receivers", .serialized)
 struct DeliveryTests {
@@ -150,6 +151,42 @@ struct DeliveryTests {
             _ = try await gateway.store.setHookEnabled(
                 named: "gone", enabled: true, reason: nil, at: Fixtures.fixtureDate)
             #expect(try await deliveries(gateway).map(\.status) == [.pending, .pending, .pending])
+        }
+    }
+
+    // A flip's deliveries settle after the flip's transaction (after a 410, in the background): a
+    // process stopped in between left the disabled hook's backlog pending, claimed by nobody.
+    @Test("a dispatcher that starts finishes the settling a stopped process left half done")
+    func settlesOnStart() async throws {
+        let receiver = RecordingReceiver()
+        try await receiver.serve {
+            let gateway = try await gateway(hooks: [receiver.hook("stopped"), receiver.hook("running")])
+            for name in ["succeeded-xml", "succeeded-json"] {
+                _ = await gateway.ingestor.ingestMNS(try Fixtures.request(name))
+            }
+            // Each hook's flag flipped, its deliveries not yet moved: as a kill between the two leaves them.
+            try await gateway.store.writer.write { db in
+                try db.execute(sql: "UPDATE hook SET enabled = 0 WHERE name = 'stopped'")
+                try db.execute(
+                    sql: """
+                        UPDATE delivery SET status = 'paused'
+                        WHERE hookId = (SELECT id FROM hook WHERE name = 'running')
+                        """)
+            }
+            let running = Task { try await gateway.dispatcher.run() }
+            defer { running.cancel() }
+            var statuses: [String: [DeliveryStatus]] = [:]
+            for _ in 0..<100 {
+                statuses = Dictionary(grouping: try await deliveries(gateway), by: \.hookName).mapValues {
+                    $0.map(\.status)
+                }
+                if statuses["stopped"] == [.paused, .paused] && statuses["running"] == [.delivered, .delivered] {
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(statuses["stopped"] == [.paused, .paused])
+            #expect(statuses["running"] == [.delivered, .delivered])
         }
     }
 

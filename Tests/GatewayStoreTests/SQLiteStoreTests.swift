@@ -39,7 +39,7 @@ struct SQLiteStoreTests {
                 "v1-ingest", "v2-tasks", "v3-deliveries", "v4-submission-wait", "v5-ed25519", "v6-replays",
                 "v7-fewer-random-indexes", "v8-sequential-face-index", "v9-due-per-hook",
                 "v10-envelope-id-not-unique", "v11-replay-ceiling", "v12-face-uri-by-id",
-                "v13-redriven", "v14-face-task-key-unenforced", "v15-task-resultEventId",
+                "v13-redriven", "v14-face-task-key-unenforced", "v15-task-resultEventId", "v16-delivery-paused",
             ])
     }
 
@@ -144,6 +144,9 @@ struct SQLiteStoreTests {
                 WHERE status IN ('pending', 'failed', 'in_flight', 'paused', 'dead') GROUP BY hookId, status
                 """, [], "delivery_status"
             ),
+            // Settling a hook reads exactly the deliveries it moves, never another hook's.
+            (SQLiteStore.settleSQL(enabled: true), [1, 2_000], "delivery_paused"),
+            (SQLiteStore.settleSQL(enabled: false), [1, 2_000], "delivery_hookDue"),
         ]
         for (sql, arguments, index) in lookups {
             let plan = try await store.queryPlan(sql, arguments: arguments).joined(separator: " | ")

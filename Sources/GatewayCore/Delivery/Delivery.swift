@@ -214,11 +214,14 @@ public protocol DeliveryStore: Sendable {
     /// Claims up to `limit` due deliveries, respecting per-task order and per-hook capacity.
     func claimDueDeliveries(at now: Date, limit: Int, lease: TimeInterval, inFlight: [Int64: Int]) async throws
         -> [ClaimedDelivery]
-    /// Records many attempts in one transaction (the dispatcher batches concurrent finishes).
     /// Extends an in-flight delivery's lease to `until` if it is still held under `lease`; returns
     /// the new lease, or nil when the lease was taken over.
     func renewLease(deliveryId: Int64, lease: Int64, until: Date) async throws -> Int64?
+    /// Records many attempts in one transaction (the dispatcher batches concurrent finishes).
     func finishAll(_ finishes: [DeliveryFinish]) async throws
+    /// Brings every hook's deliveries in line with its enabled flag (paused while disabled, due
+    /// while enabled): finishes a settling pass a stopped process left half done.
+    func settleHooks(at now: Date) async throws
     /// Whether a later terminal delivery for the same task and hook already succeeded.
     func isSuperseded(_ claimed: ClaimedDelivery) async throws -> Bool
     /// Deliveries newest first.

@@ -71,6 +71,11 @@ public final class DeliveryDispatcher: Service, Sendable {
     /// Sends run in a discarding task group, so a finished send leaves nothing behind (a plain task
     /// group keeps every child's result until it is awaited, which grew memory with every delivery).
     public func run() async throws {
+        do {
+            try await store.settleHooks(at: clock.now())
+        } catch {
+            logger.warning("settling hooks' deliveries failed", metadata: ["gw.error": "\(error)"])
+        }
         await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let busy = inFlightTotal

@@ -185,6 +185,7 @@ public struct BenchRunner: Sendable {
             try SQLiteStore(path: database, durability: .normal), count: options.prefill, progress: progress)
         progress("generating \(options.requests) fresh signed pushes")
         let pushes = try signer.pushes(options.requests, prefix: "CreateFacesSearchingTask-after-prefill-")
+        try await Self.waitQuiet(gatewayPid: gatewayPid)
         progress("baseline again (bare 204), for the speed of the machine now")
         let baseline = await load.run(pushes.map { endpoints.baselineRequest($0) })
         progress("ingest on \(result.events) more stored events: verify + durable commit + 204")

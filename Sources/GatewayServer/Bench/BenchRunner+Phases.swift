@@ -100,6 +100,8 @@ extension BenchRunner {
             var ingest: LoadGenerator.Result
             /// The gateway's CPU per push during `ingest`.
             var cpu: CPUCost
+            /// Set when the gateway was still busy with the prefill when the wait before `ingest` ended.
+            var busy: String?
         }
         /// Lines added after the figures (skipped phases, substitutions).
         var notes: [String] = []
@@ -132,15 +134,18 @@ extension BenchRunner {
             endToEnd = (sinkCount.value, Self.seconds(ContinuousClock.now - started))
         }
         var drain: (deliveries: Int, seconds: Double, cpu: CPUCost?)?
+        var busy: [String] = []
         if let sinkCount, let adminBase = endpoints.adminBase, sinkCount.value >= options.requests {
             progress("fan-out: the dispatcher alone drains a backlog of deliveries")
             drain = try await drainBacklog(
                 load: load, base: base, adminBase: adminBase, signer: signer, taskPrefix: taskPrefix,
-                sinkCount: sinkCount, gatewayPid: gatewayPid)
+                sinkCount: sinkCount, gatewayPid: gatewayPid, busy: &busy)
         }
         var admin: LoadGenerator.Result?
         if let adminBase = endpoints.adminBase {
-            try await Self.waitQuiet(gatewayPid: gatewayPid)
+            if let note = try await Self.waitQuiet(gatewayPid: gatewayPid, before: "admin lookups") {
+                busy.append(note)
+            }
             progress("admin: GET /v1/tasks/{id}")
             let lookups = (0..<max(1, options.requests / 4)).map { index in
                 var request = HTTPClientRequest(
@@ -156,7 +161,7 @@ extension BenchRunner {
         progress("ingest latency at half the maximum rate")
         let halfRate = ingest.throughput / 2
         let paced = try signer.pushes(max(1, options.requests / 2), prefix: taskPrefix + "paced-")
-        try await Self.waitQuiet(gatewayPid: gatewayPid)
+        if let note = try await Self.waitQuiet(gatewayPid: gatewayPid, before: "half max") { busy.append(note) }
         let commitsBefore = await scrapeCommits(load: load, endpoints: endpoints)
         let half = await load.run(paced.map { LoadGenerator.request($0, base: base) }, perSecond: halfRate)
         let commitsAfter = await scrapeCommits(load: load, endpoints: endpoints)
@@ -164,6 +169,7 @@ extension BenchRunner {
             baselineLabel: endpoints.baselineLabel, baseline: baseline, ingest: ingest, halfRate: halfRate, half: half,
             admin: admin, endToEnd: endToEnd)
         figures.drain = drain
+        figures.notes += busy
         if let commitsBefore, let commitsAfter { figures.halfCommits = commitsAfter.since(commitsBefore) }
         if gatewayPid != nil {
             figures.cpu = (
@@ -185,7 +191,7 @@ extension BenchRunner {
     /// ingest competing for the CPU.
     private func drainBacklog(
         load: LoadGenerator, base: String, adminBase: String, signer: PushSigner, taskPrefix: String,
-        sinkCount: SinkCounter, gatewayPid: Int32?
+        sinkCount: SinkCounter, gatewayPid: Int32?, busy: inout [String]
     ) async throws -> (deliveries: Int, seconds: Double, cpu: CPUCost?)? {
         func post(_ path: String) async throws -> Bool {
             var request = HTTPClientRequest(url: adminBase + path)
@@ -199,7 +205,7 @@ extension BenchRunner {
         guard try await post("/v1/hooks/sink/disable") else { return nil }
         let ingested = await load.run(pushes.map { LoadGenerator.request($0, base: base) })
         let target = sinkCount.value + count - ingested.errors
-        try await Self.waitQuiet(gatewayPid: gatewayPid)
+        if let note = try await Self.waitQuiet(gatewayPid: gatewayPid, before: "fan-out alone") { busy.append(note) }
         let before = CPUSample(gatewayPid: gatewayPid)
         let started = ContinuousClock.now
         guard try await post("/v1/hooks/sink/enable") else { return nil }
@@ -219,14 +225,20 @@ extension BenchRunner {
     /// phase starts on an idle gateway: an ingest leaves its log to be copied into the database (the
     /// checkpoint, about 40 KB per push), and that copy, still running in the next phase, was counted
     /// as that phase's cost (fan-out alone: 319 us of gateway CPU per delivery, 196 once it waits).
-    static func waitQuiet(gatewayPid: Int32?) async throws {
-        guard let gatewayPid else { return }
+    /// Returns a note for the report when the gateway was still busy at the end of the wait.
+    static func waitQuiet(gatewayPid: Int32?, before phase: String) async throws -> String? {
+        guard let gatewayPid else { return nil }
         let deadline = ContinuousClock.now + .seconds(15)
+        var used = 0.0
         while ContinuousClock.now < deadline {
             let before = CPUSample(gatewayPid: gatewayPid).gateway ?? 0
             try await Task.sleep(for: .milliseconds(250))
-            if (CPUSample(gatewayPid: gatewayPid).gateway ?? 0) - before < 0.025 { return }
+            used = (CPUSample(gatewayPid: gatewayPid).gateway ?? 0) - before
+            if used < 0.025 { return nil }
         }
+        let share = String(format: "%.0f %%", used / 0.25 * 100)
+        return
+            "\(phase): the gateway was still busy (\(share) of a core) after 15 s of waiting; its leftover work is counted"
     }
 
     /// The report: one table of phases, then one line per other figure.
@@ -283,6 +295,7 @@ extension BenchRunner {
                         format: "gateway CPU per push (us): %.0f prefilled vs %.0f empty (%.2fx)", prefill.cpu.gateway,
                         cpu.ingest.gateway, prefill.cpu.gateway / max(cpu.ingest.gateway, 1e-9)))
             }
+            if let busy = prefill.busy { lines.append(busy) }
         }
         if let endToEnd = figures.endToEnd {
             lines.append(

@@ -185,14 +185,14 @@ public struct BenchRunner: Sendable {
             try SQLiteStore(path: database, durability: .normal), count: options.prefill, progress: progress)
         progress("generating \(options.requests) fresh signed pushes")
         let pushes = try signer.pushes(options.requests, prefix: "CreateFacesSearchingTask-after-prefill-")
-        try await Self.waitQuiet(gatewayPid: gatewayPid)
+        let busy = try await Self.waitQuiet(gatewayPid: gatewayPid, before: "ingest after the prefill")
         progress("baseline again (bare 204), for the speed of the machine now")
         let baseline = await load.run(pushes.map { endpoints.baselineRequest($0) })
         progress("ingest on \(result.events) more stored events: verify + durable commit + 204")
         let before = CPUSample(gatewayPid: gatewayPid)
         let after = await load.run(pushes.map { LoadGenerator.request($0, base: endpoints.ingestBase) })
         let cpu = CPUCost(from: before, to: CPUSample(gatewayPid: gatewayPid), requests: pushes.count)
-        return Figures.Prefill(result: result, baseline: baseline, ingest: after, cpu: cpu)
+        return Figures.Prefill(result: result, baseline: baseline, ingest: after, cpu: cpu, busy: busy)
     }
 
     /// Runs a sink hook that answers 204 and counts, for the duration of `body`.

@@ -70,13 +70,21 @@ public final class DeliveryDispatcher: Service, Sendable {
     /// Runs until graceful shutdown: stops claiming then, and waits (bounded) for in-flight sends.
     /// Sends run in a discarding task group, so a finished send leaves nothing behind (a plain task
     /// group keeps every child's result until it is awaited, which grew memory with every delivery).
+    ///
+    /// When it starts it also settles every hook's deliveries (finishing a flip's settling that a
+    /// stopped process left half done), alongside the sends: a large backlog takes a while, claims
+    /// pick up what it releases, and a graceful shutdown cancels it between batches (an async GRDB
+    /// access throws once its task is cancelled).
     public func run() async throws {
-        do {
-            try await store.settleHooks(at: clock.now())
-        } catch {
-            logger.warning("settling hooks' deliveries failed", metadata: ["gw.error": "\(error)"])
-        }
         await withDiscardingTaskGroup { group in
+            group.addTask {
+                do {
+                    try await self.store.settleHooks(at: self.clock.now())
+                } catch {
+                    guard !Task.isCancelled else { return }
+                    self.logger.warning("settling hooks' deliveries failed", metadata: ["gw.error": "\(error)"])
+                }
+            }
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let busy = inFlightTotal
                 let free = settings.maxInFlight - busy

@@ -335,8 +335,8 @@ extension SQLiteStore {
         migrator.registerMigration("v16-delivery-paused") { db in
             // Releasing an enabled hook's paused deliveries found them through delivery_status, among
             // every hook's paused ones; the dispatcher now settles every hook when it starts, so the
-            // lookup has to cost nothing when there is nothing to move. Paused deliveries are few
-            // and rarely written: the index costs ingest nothing.
+            // lookup has to cost nothing when there is nothing to move. Only a disabled hook's
+            // deliveries are paused, so ingest adds an entry only for those, at the end (ids grow).
             try db.execute(sql: "CREATE INDEX delivery_paused ON delivery(hookId, id) WHERE status = 'paused'")
         }
         return migrator

@@ -2,12 +2,11 @@ import Crypto
 import Foundation
 import GatewayCore
 import GatewayServer
+import GatewayStore
 import GatewayTestSupport
 import HTTPTypes
 import IMMNotify
 import Testing
-
-@testable import GatewayStore
 
 @Suite("Fan-out to real local receivers", .serialized)
 struct DeliveryTests {
@@ -36,7 +35,7 @@ struct DeliveryTests {
     }
 
     private func deliveries(_ gateway: Gateway) async throws -> [Delivery] {
-        try await gateway.store.deliveries(filter: .init(), limit: 100, before: nil).items
+        try await TestGateway.deliveries(of: gateway)
     }
 
     @Test("success: one signed, versioned POST per event with the face results; attempt recorded")
@@ -105,88 +104,6 @@ struct DeliveryTests {
             let delivery = try #require(try await deliveries(gateway).first)
             #expect(delivery.status == .failed)
             #expect(delivery.lastError?.contains("timeout") == true, "\(delivery.lastError ?? "")")
-        }
-    }
-
-    @Test("410 disables the hook; its deliveries wait paused and flow when it is enabled")
-    func goneDisables() async throws {
-        let receiver = RecordingReceiver()
-        receiver.script([.init(status: .gone)])
-        try await receiver.serve {
-            let gateway = try await gateway(hooks: [receiver.hook("gone")])
-            _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
-            try await gateway.dispatcher.runOnce()
-            let hookState = try #require(try await gateway.store.hook(named: "gone"))
-            #expect(!hookState.enabled)
-            #expect(hookState.disabledReason?.contains("410") == true)
-            _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-json"))
-            #expect(try await deliveries(gateway).map(\.status) == [.paused, .paused])
-            #expect(try await gateway.dispatcher.runOnce() == 0)
-            _ = try await gateway.store.setHookEnabled(
-                named: "gone", enabled: true, reason: nil, at: Fixtures.fixtureDate)
-            #expect(try await gateway.dispatcher.runOnce() == 2)
-            #expect(try await deliveries(gateway).map(\.status) == [.delivered, .delivered])
-        }
-    }
-
-    @Test("410 pauses the hook's whole backlog, not only the delivery that got it")
-    func goneWithBacklog() async throws {
-        let receiver = RecordingReceiver()
-        receiver.script([.init(status: .gone)])
-        try await receiver.serve {
-            let gateway = try await gateway(hooks: [receiver.hook("gone") { $0.maxInFlight = 1 }])
-            for name in ["succeeded-xml", "succeeded-json", "succeeded-simplified"] {
-                _ = await gateway.ingestor.ingestMNS(try Fixtures.request(name))
-            }
-            #expect(try await gateway.dispatcher.runOnce() == 1)
-            #expect(try await gateway.store.hook(named: "gone")?.enabled == false)
-            // The rest are paused in batches after the dispatcher's transaction: bounded wait.
-            var statuses: [DeliveryStatus] = []
-            for _ in 0..<100 {
-                statuses = try await deliveries(gateway).map(\.status)
-                if statuses.allSatisfy({ $0 == .paused }) { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(statuses == [.paused, .paused, .paused])
-            _ = try await gateway.store.setHookEnabled(
-                named: "gone", enabled: true, reason: nil, at: Fixtures.fixtureDate)
-            #expect(try await deliveries(gateway).map(\.status) == [.pending, .pending, .pending])
-        }
-    }
-
-    // A flip's deliveries settle after the flip's transaction (after a 410, in the background): a
-    // process stopped in between left the disabled hook's backlog pending, claimed by nobody.
-    @Test("a dispatcher that starts finishes the settling a stopped process left half done")
-    func settlesOnStart() async throws {
-        let receiver = RecordingReceiver()
-        try await receiver.serve {
-            let gateway = try await gateway(hooks: [receiver.hook("stopped"), receiver.hook("running")])
-            for name in ["succeeded-xml", "succeeded-json"] {
-                _ = await gateway.ingestor.ingestMNS(try Fixtures.request(name))
-            }
-            // Each hook's flag flipped, its deliveries not yet moved: as a kill between the two leaves them.
-            try await gateway.store.writer.write { db in
-                try db.execute(sql: "UPDATE hook SET enabled = 0 WHERE name = 'stopped'")
-                try db.execute(
-                    sql: """
-                        UPDATE delivery SET status = 'paused'
-                        WHERE hookId = (SELECT id FROM hook WHERE name = 'running')
-                        """)
-            }
-            let running = Task { try await gateway.dispatcher.run() }
-            defer { running.cancel() }
-            var statuses: [String: [DeliveryStatus]] = [:]
-            for _ in 0..<100 {
-                statuses = Dictionary(grouping: try await deliveries(gateway), by: \.hookName).mapValues {
-                    $0.map(\.status)
-                }
-                if statuses["stopped"] == [.paused, .paused] && statuses["running"] == [.delivered, .delivered] {
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(statuses["stopped"] == [.paused, .paused])
-            #expect(statuses["running"] == [.delivered, .delivered])
         }
     }
 
@@ -381,64 +298,6 @@ struct SubmissionWaitTests {
             let body = try JSONValue.parse(try #require(receiver.received.first).body)
             #expect(body["data"]?["matched"] == .bool(false))
             #expect(body["data"]?["submission"] == .null)
-        }
-    }
-}
-
-@Suite("Auto-disable and rate limits", .serialized)
-struct HookHealthTests {
-    @Test("a hook failing for auto_disable_after_seconds without a success is disabled; its deliveries wait paused")
-    func autoDisable() async throws {
-        let receiver = RecordingReceiver()
-        receiver.script([], fallback: .init(status: .internalServerError))
-        let clock = ManualClock(Fixtures.fixtureDate)
-        try await receiver.serve {
-            var config = try TestGateway.config(hooks: [])
-            config.delivery.autoDisableAfterSeconds = 3600
-            var spec = receiver.hook("failing")
-            spec.retrySchedule = [600, 600, 600, 600]
-            config.hooks = [spec]
-            let gateway = try await TestGateway.make(config, clock: clock)
-            _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
-            try await gateway.dispatcher.runOnce()
-            #expect(try await gateway.store.hook(named: "failing")?.failingSince == clock.now())
-            clock.advance(by: 1801)
-            #expect(try await gateway.dispatcher.runOnce() == 1)
-            #expect(try await gateway.store.hook(named: "failing")?.enabled == true, "failing for 30 min only")
-            clock.advance(by: 1801)
-            #expect(try await gateway.dispatcher.runOnce() == 1)
-            let hook = try #require(try await gateway.store.hook(named: "failing"))
-            #expect(!hook.enabled)
-            #expect(hook.disabledReason?.contains("no successful delivery since") == true)
-            #expect(
-                try await gateway.store.deliveries(filter: .init(), limit: 10, before: nil).items.first?.status
-                    == .paused)
-        }
-    }
-
-    @Test("rate_per_second spaces the requests to one hook")
-    func rateLimit() async throws {
-        let receiver = RecordingReceiver()
-        try await receiver.serve {
-            var config = try TestGateway.config(hooks: [])
-            var spec = receiver.hook("slowly")
-            spec.ratePerSecond = 5
-            config.hooks = [spec]
-            let gateway = try await TestGateway.make(config)
-            for name in ["succeeded-xml", "succeeded-json", "succeeded-simplified", "failed-xml"] {
-                _ = await gateway.ingestor.ingestMNS(try Fixtures.request(name))
-            }
-            // Measured where the spacing happens, at the sender: when the requests arrive also
-            // depends on connection setup and scheduling (a busy machine delayed the first arrival
-            // and shrank the spread seen by the receiver). Sleeps never end early, so 4 requests at
-            // 5/s cannot take less than 3 spacings, however loaded the machine.
-            let took = try await ContinuousClock().measure { try await gateway.dispatcher.runOnce() }
-            #expect(receiver.received.count == 4)
-            #expect(took >= .milliseconds(590), "4 requests at 5/s take 0.6 s at least, took \(took)")
-            // Each wait renewed its delivery's lease, and each finish applied under the renewed one.
-            let statuses = try await gateway.store.deliveries(filter: .init(), limit: 100, before: nil).items.map(
-                \.status)
-            #expect(statuses == Array(repeating: DeliveryStatus.delivered, count: 4))
         }
     }
 }

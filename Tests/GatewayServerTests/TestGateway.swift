@@ -45,6 +45,11 @@ enum TestGateway {
         return config
     }
 
+    /// The gateway's deliveries, newest first (up to 100).
+    static func deliveries(of gateway: Gateway) async throws -> [Delivery] {
+        try await gateway.store.deliveries(filter: .init(), limit: 100, before: nil).items
+    }
+
     static func make(
         _ config: GatewayConfig? = nil, clock: ManualClock = ManualClock(Fixtures.fixtureDate),
         overrides: GatewayOverrides = .init()

@@ -102,6 +102,8 @@ extension BenchRunner {
             var cpu: CPUCost
             /// Set when the gateway was still busy with the prefill when the wait before `ingest` ended.
             var busy: String?
+            /// How much of the database the page cache held around `ingest` (see `BenchPageCache`).
+            var pageCache: String?
         }
         /// Lines added after the figures (skipped phases, substitutions).
         var notes: [String] = []
@@ -295,7 +297,7 @@ extension BenchRunner {
                         format: "gateway CPU per push (us): %.0f prefilled vs %.0f empty (%.2fx)", prefill.cpu.gateway,
                         cpu.ingest.gateway, prefill.cpu.gateway / max(cpu.ingest.gateway, 1e-9)))
             }
-            if let busy = prefill.busy { lines.append(busy) }
+            lines += [prefill.pageCache, prefill.busy].compactMap { $0 }
         }
         if let endToEnd = figures.endToEnd {
             lines.append(

@@ -189,10 +189,13 @@ public struct BenchRunner: Sendable {
         progress("baseline again (bare 204), for the speed of the machine now")
         let baseline = await load.run(pushes.map { endpoints.baselineRequest($0) })
         progress("ingest on \(result.events) more stored events: verify + durable commit + 204")
+        let cached = BenchPageCache.residency(path: database)
         let before = CPUSample(gatewayPid: gatewayPid)
         let after = await load.run(pushes.map { LoadGenerator.request($0, base: endpoints.ingestBase) })
         let cpu = CPUCost(from: before, to: CPUSample(gatewayPid: gatewayPid), requests: pushes.count)
-        return Figures.Prefill(result: result, baseline: baseline, ingest: after, cpu: cpu, busy: busy)
+        return Figures.Prefill(
+            result: result, baseline: baseline, ingest: after, cpu: cpu, busy: busy,
+            pageCache: BenchPageCache.line(before: cached, after: BenchPageCache.residency(path: database)))
     }
 
     /// Runs a sink hook that answers 204 and counts, for the duration of `body`.

@@ -100,10 +100,46 @@ struct DeliveryPolicyTests {
             (Hook(name: "h", url: "https://user:pw@x.example"), "url"),
             (Hook(name: "h", url: "https://x.example", timeoutSeconds: 0), "timeout_seconds"),
             (Hook(name: "h", url: "https://x.example", retrySchedule: []), "retry_schedule"),
+            // Each of these was accepted and then trapped the gateway when a delivery used it.
+            (Hook(name: "h", url: "https://x.example", retrySchedule: [5, Int.max]), "retry_schedule"),
+            (Hook(name: "h", url: "https://x.example", ratePerSecond: 1e-300), "rate_per_second"),
+            (Hook(name: "h", url: "https://x.example", ratePerSecond: 1e9), "rate_per_second"),
+            (Hook(name: "h", url: "https://x.example", filter: HookFilter(status: ["bogus"])), "filter.status"),
+            (Hook(name: "h", url: "https://x.example", filter: HookFilter(labels: ["bad key!": "x"])), "filter.labels"),
+            (Hook(name: "h", url: "https://x.example", filter: HookFilter(project: [""])), "filter.project"),
+            (Hook(name: "h", url: "https://x.example", headers: ["Content-Length": "0"]), "headers"),
+            (Hook(name: "h", url: "https://x.example", headers: ["webhook-signature": "v1,x"]), "headers"),
+            (Hook(name: "h", url: "https://x.example", headers: ["X-A": "a\r\nX-B: b"]), "headers"),
+            (Hook(name: "h", url: "https://x.example", headers: ["X(A)": "a"]), "headers"),
         ])
     func hookValidation(hook: Hook, field: String) {
         #expect(throws: HookError.self) { try hook.validate() }
         do { try hook.validate() } catch { #expect(error.field == field) }
+    }
+
+    @Test("valid filters, headers and bounds pass")
+    func hookValidationPasses() throws {
+        try Hook(
+            name: "h", url: "https://x.example",
+            filter: HookFilter(status: ["Succeeded", "failed"], labels: ["tenant": "acme"]),
+            ratePerSecond: 0.5, retrySchedule: [0, 5, RetryPolicy.maxDelaySeconds],
+            headers: ["Authorization": "Bearer t", "User-Agent": "mine"]
+        ).validate()
+    }
+
+    @Test("a misspelt filter key is an error, not a filter that matches everything")
+    func strictFilterDecoding() throws {
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(HookFilter.self, from: Data(#"{"statuss":["succeeded"]}"#.utf8))
+        }
+        let filter = try JSONDecoder().decode(HookFilter.self, from: Data(#"{"task_types":["FacesSearching"]}"#.utf8))
+        #expect(filter.taskTypes == ["FacesSearching"])
+    }
+
+    @Test("a stored schedule beyond the bound waits at most the bound")
+    func clampedDelay() {
+        let policy = RetryPolicy(schedule: [Int.max], jitter: 0)
+        #expect(policy.delay(afterAttempt: 1) == TimeInterval(RetryPolicy.maxDelaySeconds))
     }
 }
 

@@ -44,6 +44,19 @@ struct HooksAPITests {
             #expect(
                 try await client.send(.patch, "/v1/hooks/photos", #"{"timeout_seconds":0}"#).1["error"]?["field"]?
                     .stringValue == "timeout_seconds")
+            // Wrong types and misspelt filter keys name the field; no decoder dump.
+            let refused = [
+                (#"{"enabled":"true"}"#, "enabled"), (#"{"timeout_seconds":"5"}"#, "timeout_seconds"),
+                (#"{"filter":{"statuss":["succeeded"]}}"#, "filter.statuss"),
+                (#"{"filter":{"status":["bogus"]}}"#, "filter.status"),
+                (#"{"retry_schedule":[9223372036854775807]}"#, "retry_schedule"),
+            ]
+            for (patch, field) in refused {
+                let (status, answer) = try await client.send(.patch, "/v1/hooks/photos", patch)
+                #expect(status == .badRequest, "\(patch)")
+                #expect(answer["error"]?["field"]?.stringValue == field, "\(patch): \(answer)")
+                #expect(answer["error"]?["message"]?.stringValue?.contains("DecodingError") == false, "\(answer)")
+            }
 
             #expect(try await client.send(.post, "/v1/hooks/photos/disable").1["enabled"] == .bool(false))
             #expect(try await client.send(.post, "/v1/hooks/photos/enable").1["enabled"] == .bool(true))

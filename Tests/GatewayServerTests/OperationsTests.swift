@@ -59,6 +59,11 @@ struct OperationsTests {
                     ("/v1/events/2/replay", #"{"hook":{}}"#, "hook"),
                     ("/v1/replays", #"{"hook":"a","dry_run":"true"}"#, "dry_run"),
                     ("/v1/replays", #"{"hook":"a","rate_per_second":"5"}"#, "rate_per_second"),
+                    // Out of range: 1e19 per second overflowed the batch size and trapped the
+                    // gateway on every start while the replay stayed running.
+                    ("/v1/replays", #"{"hook":"a","rate_per_second":1e19}"#, "rate_per_second"),
+                    ("/v1/replays", #"{"hook":"a","rate_per_second":0}"#, "rate_per_second"),
+                    ("/v1/replays", #"{"hook":"a","since":"garbage"}"#, "since"),
                     ("/v1/events/reprocess", #"{"replay":1}"#, "replay"),
                     ("/v1/backup", #"{"path":7}"#, "path"),
                 ]
@@ -206,6 +211,26 @@ struct OperationsTests {
             #expect(stopped.finishedAt != nil)
             #expect(try await gateway.store.replay(id: other.id)?.state == .completed)
             #expect(try await gateway.store.replay(id: other.id)?.enqueued == 3)
+        }
+    }
+
+    @Test("a rate under one per tick runs at that rate; a stored out-of-range rate is clamped, never a trap")
+    func fractionalAndStoredRates() async throws {
+        let receiver = RecordingReceiver()
+        try await receiver.serve {
+            let gateway = try await seeded(receiver, count: 4)
+            let slow = try await gateway.store.createReplay(
+                ReplayFilter(hook: "a"), ratePerSecond: 0.5, requestedBy: "t", at: Date())
+            try await gateway.replays.step()
+            #expect(try await gateway.store.replay(id: slow.id)?.enqueued == 0, "half an event due after one tick")
+            try await gateway.replays.step()
+            #expect(try await gateway.store.replay(id: slow.id)?.enqueued == 1)
+            _ = try await gateway.store.cancelReplay(id: slow.id, at: Date())
+            // Stored by an older version that did not bound the rate.
+            let huge = try await gateway.store.createReplay(
+                ReplayFilter(hook: "a"), ratePerSecond: 1e19, requestedBy: "t", at: Date())
+            while try await gateway.replays.step() > 0 {}
+            #expect(try await gateway.store.replay(id: huge.id)?.enqueued == 4)
         }
     }
 

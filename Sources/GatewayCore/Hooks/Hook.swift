@@ -60,6 +60,22 @@ public struct Hook: Sendable, Equatable {
         self.origin = origin
     }
 
+    /// Headers every delivery request gets from the gateway itself (framing and signatures).
+    public static let reservedHeaders: Set<String> = [
+        "host", "content-length", "content-type", "transfer-encoding", "connection", "te", "trailer", "upgrade",
+        "webhook-id", "webhook-timestamp", "webhook-signature",
+    ]
+
+    /// RFC 9110 token characters, the only ones a header name may hold.
+    static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII
+            && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
+    }
+
+    /// The requests per second a hook may be limited to.
+    public static let rateRange = 0.01...10_000.0
+
     /// Checks the fields an operator sets, naming the first one at fault.
     public func validate() throws(HookError) {
         guard (1...64).contains(name.count),
@@ -73,12 +89,23 @@ public struct Hook: Sendable, Equatable {
         }
         guard (1...300).contains(timeoutSeconds) else { throw .invalid("timeout_seconds", "must be 1–300") }
         guard (1...1000).contains(maxInFlight) else { throw .invalid("max_in_flight", "must be 1–1000") }
-        if let ratePerSecond, !(ratePerSecond > 0) { throw .invalid("rate_per_second", "must be positive") }
-        if let retrySchedule, retrySchedule.isEmpty || retrySchedule.contains(where: { $0 < 0 }) {
-            throw .invalid("retry_schedule", "must be a non-empty list of non-negative seconds")
+        if let ratePerSecond, !Self.rateRange.contains(ratePerSecond) {
+            throw .invalid("rate_per_second", "must be \(Self.rateRange.lowerBound)–\(Int(Self.rateRange.upperBound))")
         }
-        for name in headers.keys where name.isEmpty || name.contains(where: { $0 == ":" || $0.isWhitespace }) {
-            throw .invalid("headers", "'\(name)' is not a header name")
+        if let retrySchedule, let problem = RetryPolicy.problem(in: retrySchedule) {
+            throw .invalid("retry_schedule", problem)
+        }
+        try filter.validate()
+        for (name, value) in headers {
+            guard !name.isEmpty, name.unicodeScalars.allSatisfy(Self.isTokenCharacter) else {
+                throw .invalid("headers", "'\(name)' is not a header name")
+            }
+            guard !Self.reservedHeaders.contains(name.lowercased()) else {
+                throw .invalid("headers", "'\(name)' is set by the gateway and cannot be overridden")
+            }
+            guard value.unicodeScalars.allSatisfy({ $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) }) else {
+                throw .invalid("headers", "the value of '\(name)' holds a control character (CR, LF, NUL…)")
+            }
         }
     }
 }

@@ -24,9 +24,58 @@ public struct HookFilter: Sendable, Codable, Equatable {
         self.taskTypes = taskTypes
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case status, project, dataset, labels
         case taskTypes = "task_types"
+    }
+
+    /// Decodes strictly: a misspelt key (`statuss`) is an error, never a filter that silently
+    /// matches everything.
+    public init(from decoder: any Decoder) throws {
+        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        if let unknown = keys.sorted().first(where: { CodingKeys(rawValue: $0) == nil }) {
+            let known = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath + [AnyKey(stringValue: unknown)],
+                    debugDescription: "unknown field; known fields: \(known)"))
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            status: try container.decodeIfPresent([String].self, forKey: .status),
+            project: try container.decodeIfPresent([String].self, forKey: .project),
+            dataset: try container.decodeIfPresent([String].self, forKey: .dataset),
+            labels: try container.decodeIfPresent([String: String].self, forKey: .labels),
+            taskTypes: try container.decodeIfPresent([String].self, forKey: .taskTypes))
+    }
+
+    private struct AnyKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Checks the values: a status IMM never sends or a label key no submission can carry makes a
+    /// hook that never matches, which is as silent as one that matches everything.
+    public func validate() throws(HookError) {
+        for status in status ?? [] where IMMStatus(reported: status) == nil {
+            throw .invalid("filter.status", "'\(status)' is not succeeded, failed or running")
+        }
+        for (field, values) in [
+            ("filter.project", project), ("filter.dataset", dataset), ("filter.task_types", taskTypes),
+        ] {
+            for value in values ?? [] where value.isEmpty || value.utf8.count > 256 {
+                throw .invalid(field, "values must be 1–256 bytes")
+            }
+        }
+        for (key, value) in labels ?? [:] {
+            guard Submission.isLabelKey(key) else {
+                throw .invalid(
+                    "filter.labels", "key '\(key)' must be 1–64 characters of letters, digits, '_', '-', '.', '/'")
+            }
+            guard value.utf8.count <= 256 else { throw .invalid("filter.labels.\(key)", "is longer than 256 bytes") }
+        }
     }
 
     /// Whether a notification with these facts passes the filter.

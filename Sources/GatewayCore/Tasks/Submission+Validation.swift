@@ -41,7 +41,7 @@ extension Submission {
         return bucket.allSatisfy(allowed.contains) && bucket.first != "-" && bucket.last != "-"
     }
 
-    static func isLabelKey(_ key: String) -> Bool {
+    public static func isLabelKey(_ key: String) -> Bool {
         guard (1...64).contains(key.count) else { return false }
         return key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./".contains($0)) }
     }

@@ -167,10 +167,6 @@ public struct HooksController<Context: RequestContext>: Sendable {
         let allowed = Set(HookSpec.CodingKeys.allCases.map(\.rawValue))
         let bytes = try await JSONBody.object(request, allowed: allowed, code: "invalid_hook", maxBytes: 64 * 1024)
             .bytes
-        do {
-            return try JSONDecoder().decode(HookSpec.self, from: Data(bytes))
-        } catch {
-            throw APIError.badRequest("invalid hook: \(error)", code: "invalid_hook")
-        }
+        return try JSONBody.decode(HookSpec.self, from: bytes, code: "invalid_hook")
     }
 }

@@ -87,16 +87,15 @@ public struct OperationsController<Context: RequestContext>: Sendable {
         let fields = try await body(request, allowed: allowed)
         var filterFields = fields.value.objectValue ?? [:]
         for key in ["rate_per_second", "dry_run", "requested_by"] { filterFields[key] = nil }
-        let filter: ReplayFilter
-        do {
-            filter = try JSONDecoder().decode(
-                ReplayFilter.self, from: Data(JSONValue.object(filterFields).jsonText().utf8))
-        } catch {
-            throw APIError.badRequest("invalid replay filter: \(error)", code: "invalid_request")
-        }
+        let filter = try JSONBody.decode(
+            ReplayFilter.self, from: Array(JSONValue.object(filterFields).jsonText().utf8), code: "invalid_request")
         let rate = try fields.number("rate_per_second")
-        if let rate, !(rate > 0) {
-            throw APIError.badRequest("rate_per_second must be a positive number", code: "invalid_request")
+        if let rate, !ReplayService.rateRange.contains(rate) {
+            var error = APIError.badRequest(
+                "rate_per_second must be \(ReplayService.rateRange.lowerBound)–\(Int(ReplayService.rateRange.upperBound))",
+                code: "invalid_request")
+            error.field = "rate_per_second"
+            throw error
         }
         if try fields.bool("dry_run") == true {
             let preview = try await mapping { try await store.previewReplay(filter) }

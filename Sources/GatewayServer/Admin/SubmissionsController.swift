@@ -62,36 +62,6 @@ public struct SubmissionsController<Context: RequestContext>: Sendable {
 
     /// Decodes a submission body whose keys were already checked, naming the field at fault.
     static func decode(_ bytes: [UInt8]) throws -> Submission {
-        do {
-            return try JSONDecoder().decode(Submission.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            let (field, message) = describe(error)
-            var apiError = APIError.badRequest("\(field): \(message)", code: "invalid_submission")
-            apiError.field = field
-            throw apiError
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> (String, String) {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-                .trimmingCharacters(in: CharacterSet(charactersIn: ".")).replacingOccurrences(of: ".[", with: "[")
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return (path(context.codingPath + [key]), "is required")
-        case .typeMismatch(let type, let context): return (path(context.codingPath), "must be \(Self.name(type))")
-        case .valueNotFound(let type, let context): return (path(context.codingPath), "must be \(Self.name(type))")
-        case .dataCorrupted(let context): return (path(context.codingPath), context.debugDescription)
-        @unknown default: return ("body", "\(error)")
-        }
-    }
-
-    private static func name(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type: "an integer"
-        case is [String: String].Type: "an object of strings"
-        default: "\(type)"
-        }
+        try JSONBody.decode(Submission.self, from: bytes, code: "invalid_submission")
     }
 }

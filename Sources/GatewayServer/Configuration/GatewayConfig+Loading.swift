@@ -120,10 +120,13 @@ extension GatewayConfig {
         let schedule = try lookup.list("delivery.retry_schedule")
         if !schedule.isEmpty {
             config.delivery.retrySchedule = try schedule.map { item in
-                guard let seconds = Int(item), seconds >= 0 else {
+                guard let seconds = Int(item) else {
                     throw ConfigurationError("delivery.retry_schedule must be a list of seconds, not '\(item)'")
                 }
                 return seconds
+            }
+            if let problem = RetryPolicy.problem(in: config.delivery.retrySchedule) {
+                throw ConfigurationError("delivery.retry_schedule: \(problem)")
             }
         }
         config.delivery.maxInFlight = try lookup.int(

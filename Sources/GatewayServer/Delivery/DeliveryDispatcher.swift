@@ -194,10 +194,15 @@ public final class DeliveryDispatcher: Service, Sendable {
     ) async -> DeliveryAttempt {
         let started = clock.now()
         let timestamp = Int64(started.timeIntervalSince1970)
-        var headers: [(String, String)] = hook.headers.filter { !$0.key.lowercased().hasPrefix("webhook-") }
+        // The hook's own headers, minus those the gateway sets (a hook stored before validation
+        // refused them must not smuggle a second Content-Length or signature in).
+        var headers: [(String, String)] = hook.headers.filter { !Hook.reservedHeaders.contains($0.key.lowercased()) }
             .sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        if !headers.contains(where: { $0.0.lowercased() == "user-agent" }) {
+            headers.append(("User-Agent", "imm-gateway/\(GatewayInfo.version)"))
+        }
         headers += [
-            ("Content-Type", "application/json"), ("User-Agent", "imm-gateway/\(GatewayInfo.version)"),
+            ("Content-Type", "application/json"),
             ("webhook-id", webhookId), ("webhook-timestamp", String(timestamp)),
             (
                 "webhook-signature",
@@ -238,7 +243,8 @@ public final class DeliveryDispatcher: Service, Sendable {
     /// Waits for the hook's rate; true when it waited.
     private func respectRate(_ hook: Hook) async -> Bool {
         guard let rate = hook.ratePerSecond, rate > 0 else { return false }
-        let spacing = Duration.seconds(1 / rate)
+        // Clamped: a rate stored before validation bounded it must not trap here.
+        let spacing = Duration.seconds(1 / min(max(rate, Hook.rateRange.lowerBound), Hook.rateRange.upperBound))
         let wait: Duration = lastSend.withLock { last in
             let now = ContinuousClock.now
             let next = max(now, (last[hook.id] ?? now - spacing) + spacing)

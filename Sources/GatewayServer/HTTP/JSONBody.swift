@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import IMMNotify
 
@@ -29,6 +30,46 @@ enum JSONBody {
             throw error
         }
         return (value, bytes)
+    }
+
+    /// Decodes a body whose keys `object` already checked into `type`; a value of the wrong type or
+    /// shape is a 400 with `code` naming the field (`Sources[0].URI`), never a decoder's dump.
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], code: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch let error as DecodingError {
+            let (field, message) = describe(error)
+            var apiError = APIError.badRequest(field.isEmpty ? message : "\(field): \(message)", code: code)
+            apiError.field = field.isEmpty ? nil : field
+            throw apiError
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> (String, String) {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: ".")).replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return (path(context.codingPath + [key]), "is required")
+        case .typeMismatch(let type, let context): return (path(context.codingPath), "must be \(name(type))")
+        case .valueNotFound(let type, let context): return (path(context.codingPath), "must be \(name(type))")
+        case .dataCorrupted(let context): return (path(context.codingPath), context.debugDescription)
+        @unknown default: return ("", "\(error)")
+        }
+    }
+
+    private static func name(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [String: String].Type: "an object of strings"
+        case is [String].Type: "a list of strings"
+        case is [Int].Type: "a list of integers"
+        default: "\(type)"
+        }
     }
 
     /// The fields of a body read by `object`, each taken with the JSON type it must have: a wrong

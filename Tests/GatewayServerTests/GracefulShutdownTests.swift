@@ -55,4 +55,35 @@ struct GracefulShutdownTests {
             #expect(receiver.received.count == 1)
         }
     }
+
+    @Test(
+        "a send cut short by shutdown is not an attempt: the delivery keeps its lease and its retries",
+        .timeLimit(.minutes(1)))
+    func cutShortSendIsNotCounted() async throws {
+        let receiver = RecordingReceiver()
+        receiver.script([.init(delay: .seconds(4))])
+        try await receiver.serve {
+            let config = try TestGateway.config(hooks: [receiver.hook("photos") { $0.retrySchedule = [1] }])
+            let gateway = try await TestGateway.make(
+                config, overrides: .init(dispatcherSettings: { $0.shutdownGrace = .milliseconds(100) }))
+            _ = await gateway.ingestor.ingestMNS(try Fixtures.request("succeeded-xml"))
+            let group = gateway.serviceGroup(signals: [])
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                let deadline = ContinuousClock.now + .seconds(10)
+                while receiver.received.isEmpty && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                try #require(receiver.received.count == 1, "the delivery reached the receiver")
+                await group.triggerGracefulShutdown()
+                try await tasks.next()
+            }
+            let delivery = try #require(try await TestGateway.deliveries(of: gateway).first)
+            // Counted as a failure, two deploys during slow sends dead-lettered it (schedule [1]).
+            #expect(delivery.attempts == 0)
+            #expect(delivery.status == .inFlight, "left leased, due again when the lease ends")
+            let (_, attempts) = try #require(try await gateway.store.delivery(id: delivery.id))
+            #expect(attempts.isEmpty)
+        }
+    }
 }

@@ -151,4 +151,36 @@ struct HookHealthTests {
             #expect(statuses == Array(repeating: DeliveryStatus.delivered, count: 4))
         }
     }
+
+    @Test("a wait for the hook's rate extends the lease first: the waiting delivery cannot be claimed again")
+    func rateWaitHoldsLease() async throws {
+        let receiver = RecordingReceiver()
+        try await receiver.serve {
+            var config = try TestGateway.config(hooks: [])
+            var spec = receiver.hook("slowly")
+            spec.ratePerSecond = 1
+            spec.timeoutSeconds = 1
+            config.hooks = [spec]
+            let gateway = try await TestGateway.make(config)
+            for name in ["succeeded-xml", "succeeded-json", "succeeded-simplified", "failed-xml"] {
+                _ = await gateway.ingestor.ingestMNS(try Fixtures.request(name))
+            }
+            let sending = Task { try await gateway.dispatcher.runOnce() }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while receiver.received.isEmpty && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            // The claim's lease was the timeout plus 5 s; the last slot is 3 s away. Had the wait
+            // not been added to the lease first, these deliveries would be due again here, and a
+            // second claim would reserve later slots whose waits outlast their leases in turn.
+            let later = Fixtures.fixtureDate.addingTimeInterval(6.5)
+            let again = try await gateway.store.claimDueDeliveries(at: later, limit: 10, lease: 0, inFlight: [:])
+            #expect(again.isEmpty, "claimed again while waiting for the rate: \(again.map(\.delivery.id))")
+            _ = try await sending.value
+            #expect(receiver.received.count == 4)
+            let deliveries = try await TestGateway.deliveries(of: gateway)
+            #expect(deliveries.allSatisfy { $0.status == .delivered && $0.attempts == 1 }, "\(deliveries)")
+        }
+    }
 }

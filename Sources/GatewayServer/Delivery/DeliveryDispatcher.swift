@@ -144,21 +144,39 @@ public final class DeliveryDispatcher: Service, Sendable {
                         at: clock.now(), lease: lease))
                 return
             }
-            // The lease was counted from the claim; a wait for the hook's rate renews it, so the
-            // delivery is not due again (and claimed a second time) while this attempt is still to
-            // come. A lease already taken over means another attempt owns the delivery: no send.
-            if await respectRate(item.hook), let held = lease {
-                let until = clock.now().addingTimeInterval(TimeInterval(item.hook.timeoutSeconds + 5))
-                guard let renewed = try await store.renewLease(deliveryId: delivery.id, lease: held, until: until)
-                else { return }
-                lease = renewed
+            // The lease was counted from the claim; a wait for the hook's rate is added to it
+            // before the wait begins, so the delivery is never due again (and claimed a second
+            // time, reserving a later slot, whose wait outlasted its lease in turn: a slow hook
+            // sent nothing after its first delivery) while this attempt is still to come. A lease
+            // already taken over means another attempt owns the delivery: no send.
+            let wait = reserveRateSlot(item.hook)
+            if wait > .zero {
+                if let held = lease {
+                    let until = clock.now().addingTimeInterval(
+                        Self.seconds(wait) + TimeInterval(item.hook.timeoutSeconds + 5))
+                    guard let renewed = try await store.renewLease(deliveryId: delivery.id, lease: held, until: until)
+                    else { return }
+                    lease = renewed
+                }
+                try await Task.sleep(for: wait)
             }
             let attempt = await send(item)
+            // Cut short by a shutdown, not answered by the receiver: not an attempt to count
+            // against the schedule (two deploys during a slow send dead-lettered a delivery). The
+            // lease makes it due again after the restart. A success that beat the cancel stands.
+            if Task.isCancelled && !(200..<300).contains(attempt.statusCode ?? 0) {
+                logger.info(
+                    "delivery interrupted by shutdown; due again after its lease",
+                    metadata: ["gw.delivery.id": "\(delivery.id)", "gw.hook": "\(item.hook.name)"])
+                return
+            }
             let outcome = decide(item, attempt: attempt)
             _ = try await finisher.submit(
                 DeliveryFinish(
                     deliveryId: delivery.id, attempt: attempt, outcome: outcome, at: clock.now(), lease: lease))
             record(item, attempt: attempt, outcome: outcome)
+        } catch is CancellationError {
+            // Shutdown during a wait for the rate: the lease makes the delivery due again.
         } catch {
             // The lease makes the delivery due again; nothing is lost.
             logger.warning(
@@ -240,9 +258,9 @@ public final class DeliveryDispatcher: Service, Sendable {
         return .retry(at: now.addingTimeInterval(delay))
     }
 
-    /// Waits for the hook's rate; true when it waited.
-    private func respectRate(_ hook: Hook) async -> Bool {
-        guard let rate = hook.ratePerSecond, rate > 0 else { return false }
+    /// Reserves the hook's next send slot at its rate; returns how long to wait for it.
+    private func reserveRateSlot(_ hook: Hook) -> Duration {
+        guard let rate = hook.ratePerSecond, rate > 0 else { return .zero }
         // Clamped: a rate stored before validation bounded it must not trap here.
         let spacing = Duration.seconds(1 / min(max(rate, Hook.rateRange.lowerBound), Hook.rateRange.upperBound))
         let wait: Duration = lastSend.withLock { last in
@@ -251,9 +269,11 @@ public final class DeliveryDispatcher: Service, Sendable {
             last[hook.id] = next
             return next - now
         }
-        guard wait > .zero else { return false }
-        try? await Task.sleep(for: wait)
-        return true
+        return wait
+    }
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
     }
 
     private func record(_ item: ClaimedDelivery, attempt: DeliveryAttempt, outcome: DeliveryOutcome) {

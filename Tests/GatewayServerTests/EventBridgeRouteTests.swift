@@ -47,11 +47,14 @@ struct EventBridgeRouteTests {
             let missing = try await client.send(none)
             #expect(missing.status == .unauthorized)
             #expect(missing.errorCode == "missing_credentials")
-            let unparsable = try await client.send(brokenRequest)
-            #expect(unparsable.status == .badRequest)
-            #expect(unparsable.errorCode == "unparsable_body")
+            // Authentic but unreadable: stored as an undecodable event, never refused.
+            let unreadable = try await client.send(brokenRequest)
+            #expect(unreadable.status == .noContent)
         }
-        #expect(try await gateway.store.rejections(limit: 10, before: nil).items.count == 3)
+        #expect(try await gateway.store.rejections(limit: 10, before: nil).items.count == 2)
+        let stored = try #require(try await gateway.store.events(limit: 10, before: nil).items.first)
+        #expect(stored.decoded.state == .undecodable)
+        #expect(stored.request.body == Array("{not json".utf8))
 
         var config = try TestGateway.config()
         config.eventBridge.token = ""

@@ -106,18 +106,27 @@ struct IngestRouteTests {
         #expect(rejection.record.isTruncated)
     }
 
-    @Test("an authentic push with an unreadable wrapper is 400 and kept whole")
-    func unparsableWrapper() async throws {
+    @Test(
+        "an authentic push in no format we read is stored whole as an undecodable event and acknowledged",
+        arguments: ["<Notification><oops", "hello world", "[1,2]", #"{"MessageId":"JM1","Message":42}"#, ""])
+    func unparsableWrapper(body: String) async throws {
         let gateway = try await TestGateway.make()
-        let request = try SignedRequests.resigned(
-            try Fixtures.request("succeeded-xml"), body: Array("<Notification><oops".utf8))
+        let request = try SignedRequests.resigned(try Fixtures.request("succeeded-xml"), body: Array(body.utf8))
         try await gateway.ingestApplication.test(.router) { client in
-            let response = try await client.send(request)
-            #expect(response.status == .badRequest)
-            #expect(response.errorCode == "unparsable_body")
+            // MNS retries anything but a 2xx briefly and then drops the message: the only copy.
+            let first = try await client.send(request)
+            #expect(first.status == .noContent)
+            // Its redelivery (same x-mns-message-id) is a duplicate, not a second event.
+            let again = try await client.send(request)
+            #expect(again.status == .noContent)
         }
-        let rejection = try #require(try await gateway.store.rejections(limit: 10, before: nil).items.first)
-        #expect(rejection.record.request.body == request.body)
+        let events = try await gateway.store.events(limit: 10, before: nil).items
+        try #require(events.count == 1)
+        #expect(events[0].decoded.state == .undecodable)
+        #expect(events[0].decoded.decodeError?.hasPrefix("MNS push body") == true)
+        #expect(events[0].evidence.format == "unreadable")
+        #expect(events[0].request.body == request.body)
+        #expect(try await gateway.store.rejections(limit: 10, before: nil).items.isEmpty)
     }
 
     @Test("an authentic push whose IMM message cannot be decoded is stored, acknowledged and flagged")

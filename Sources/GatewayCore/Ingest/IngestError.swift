@@ -14,7 +14,6 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         case staleTimestamp = "stale_timestamp"
         case notConfigured = "endpoint_not_configured"
         case payloadTooLarge = "payload_too_large"
-        case unparsableBody = "unparsable_body"
         case certificateUnavailable = "certificate_unavailable"
         case storeUnavailable = "store_unavailable"
     }
@@ -38,7 +37,6 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             .staleTimestamp, .notConfigured:
             403
         case .payloadTooLarge: 413
-        case .unparsableBody: 400
         case .certificateUnavailable, .storeUnavailable: 503
         }
     }

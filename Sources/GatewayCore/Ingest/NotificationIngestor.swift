@@ -39,21 +39,19 @@ public struct NotificationIngestor: Sendable {
         if let failure = report.failure {
             return await refuse(request, channel: .mns, at: receivedAt, error: IngestError(failure), logger: logger)
         }
-        let push: MNSPush
-        do {
-            push = try MNSPush.parse(body: request.body)
-        } catch {
-            let refusal = IngestError(.unparsableBody, "authentic MNS push with an unreadable body: \(error)")
-            return await refuse(
-                request, channel: .mns, at: receivedAt, error: refusal, bodyLimit: Int.max, logger: logger)
-        }
+        // An authentic body in no format we read is still stored and acknowledged, as an
+        // undecodable event (MNS would retry it briefly, then drop the only copy); `reprocess` can
+        // decode it after an upgrade.
+        let push = Result { try MNSPush.parse(body: request.body) }
         let evidence = VerificationEvidence(
             method: "mns-rsa-sha1", certificateURL: report.certificateURL,
-            certificateFingerprint: report.certificateFingerprint, format: push.format.rawValue)
+            certificateFingerprint: report.certificateFingerprint,
+            format: (try? push.get())?.format.rawValue ?? Self.unreadableFormat)
         let record = NotificationRecord(
             receivedAt: receivedAt, channel: .mns,
-            mnsMessageId: nonEmpty(push.messageId) ?? nonEmpty(request.header("x-mns-message-id")),
-            request: request, evidence: evidence, decoded: NotificationDecoder.decode(push))
+            mnsMessageId: nonEmpty((try? push.get())?.messageId) ?? nonEmpty(request.header("x-mns-message-id")),
+            request: request, evidence: evidence,
+            decoded: Self.decoded(push, "MNS push body", NotificationDecoder.decode))
         return await store(record, logger: logger)
     }
 
@@ -69,21 +67,14 @@ public struct NotificationIngestor: Sendable {
             return await refuse(
                 request, channel: .eventbridge, at: receivedAt, error: IngestError(failure), logger: logger)
         }
-        let event: CloudEvent
-        do {
-            event = try CloudEvent.parse(body: request.body)
-        } catch {
-            let refusal = IngestError(
-                .unparsableBody, "authentic EventBridge request with an unreadable body: \(error)")
-            return await refuse(
-                request, channel: .eventbridge, at: receivedAt, error: refusal, bodyLimit: Int.max, logger: logger)
-        }
+        let event = Result { try CloudEvent.parse(body: request.body) }
         let evidence = VerificationEvidence(
             method: report.method, certificateURL: report.certificateURL,
-            certificateFingerprint: report.certificateFingerprint, format: "cloudevents")
+            certificateFingerprint: report.certificateFingerprint,
+            format: (try? event.get()) == nil ? Self.unreadableFormat : "cloudevents")
         let record = NotificationRecord(
             receivedAt: receivedAt, channel: .eventbridge, mnsMessageId: nil, request: request, evidence: evidence,
-            decoded: NotificationDecoder.decode(event))
+            decoded: Self.decoded(event, "EventBridge body", NotificationDecoder.decode))
         return await store(record, logger: logger)
     }
 
@@ -93,6 +84,19 @@ public struct NotificationIngestor: Sendable {
         _ request: CapturedRequest, channel: IngestChannel, error: IngestError, bodySize: Int? = nil
     ) async -> Result<IngestOutcome, IngestError> {
         await refuse(request, channel: channel, at: clock.now(), error: error, bodySize: bodySize)
+    }
+
+    /// The `format` of an authentic event whose body is in no format the gateway reads.
+    static let unreadableFormat = "unreadable"
+
+    /// The decoded form of a parsed body, or an undecodable one that says why the body did not parse.
+    private static func decoded<Body>(
+        _ parsed: Result<Body, any Error>, _ what: String, _ decode: (Body) -> DecodedNotification
+    ) -> DecodedNotification {
+        switch parsed {
+        case .success(let body): decode(body)
+        case .failure(let error): DecodedNotification(state: .undecodable, decodeError: "\(what): \(error)")
+        }
     }
 
     private func store(_ record: NotificationRecord, logger: Logger) async -> Result<IngestOutcome, IngestError> {

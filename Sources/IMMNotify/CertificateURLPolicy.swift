@@ -100,7 +100,49 @@ public struct CertificateURLPolicy: Sendable {
         guard exactHosts.contains(host) || patterns.contains(where: { $0(host) }) else {
             return .failure(.init(reason: "certificate host '\(host)' is not on the allow-list"))
         }
-        return .success("https://" + encodedHost + components.percentEncodedPath)
+        return .success("https://" + host + Self.canonicalPath(components.percentEncodedPath))
+    }
+
+    /// The one spelling of a certificate URL that caches, pins and the certificate table key on:
+    /// `https`, the host in lower case, unreserved characters in the path unescaped and the other
+    /// escapes in upper case, no query or fragment. Every spelling of one certificate (`MNSTEST.…`,
+    /// `/x509%5Fpublic…`) is then one fetch and one stored row, not one per spelling a forger sends.
+    /// A string that is not a URL is returned as it is.
+    public static func canonical(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.percentEncodedHost, !host.isEmpty
+        else { return url }
+        return "https://" + host.lowercased() + canonicalPath(components.percentEncodedPath)
+    }
+
+    /// `path` with escapes of unreserved characters (RFC 3986 2.3) decoded and the rest upper-cased.
+    static func canonicalPath(_ path: String) -> String {
+        var bytes = Array(path.utf8)[...]
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        while let byte = bytes.popFirst() {
+            guard byte == UInt8(ascii: "%"), bytes.count >= 2, let high = hex(bytes[bytes.startIndex]),
+                let low = hex(bytes[bytes.startIndex + 1])
+            else {
+                out.append(byte)
+                continue
+            }
+            bytes = bytes.dropFirst(2)
+            let decoded = high << 4 | low
+            let unreserved =
+                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(decoded)
+                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(decoded)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(decoded) || Array("-._~".utf8).contains(decoded)
+            out += unreserved ? [decoded] : Array("%\(String(decoded, radix: 16, uppercase: true).leftPadded)".utf8)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The text between `//` and the next `/`, `?` or `#` (empty when there is no `//`).
@@ -124,4 +166,9 @@ public struct CertificateURLPolicy: Sendable {
         return !bytes.isEmpty && bytes.count <= 40
             && bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
     }
+}
+
+extension String {
+    /// A one-digit hex string padded to two.
+    fileprivate var leftPadded: String { count == 1 ? "0" + self : self }
 }

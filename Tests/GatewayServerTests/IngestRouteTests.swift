@@ -65,6 +65,44 @@ struct IngestRouteTests {
         #expect(rejection.record.request.body == (try Fixtures.request(name)).body)
     }
 
+    @Test("every spelling of one certificate URL is one certificate: pinned, fetched once, stored once")
+    func certificateURLSpellings() async throws {
+        let key = try RSASigningKey(pem: try Fixtures.testKeyPEM())
+        let spellings = [
+            "https://MNSTEST.oss-cn-hangzhou.aliyuncs.com/x509_public_certificate.pem",
+            "https://mNstest.oss-cn-hangzhou.aliyuncs.com/x509%5Fpublic_certificate.pem",
+            "http://mnstest.oss-cn-hangzhou.aliyuncs.com/x509_public_certificat%65.pem",
+        ]
+        @Sendable func push(_ index: Int, _ url: String) throws -> CapturedRequest {
+            try MNSPushBuilder(
+                format: .xml, taskId: "T-spelling-\(index)", date: Fixtures.fixtureDate, signingKey: key,
+                certificateURL: url
+            ).build()
+        }
+        // Pinned (fetching off): each spelling finds the pinned certificate.
+        let pinned = try await TestGateway.make()
+        try await pinned.ingestApplication.test(.router) { client in
+            for (index, url) in spellings.enumerated() {
+                let response = try await client.send(try push(index, url))
+                #expect(response.status == .noContent, "\(url): \(response.errorCode ?? "")")
+            }
+        }
+        // Fetched: one fetch for all spellings.
+        let fetcher = CountingCertificateFetcher(served: [
+            Fixtures.testCertificateURL: try Fixtures.testCertificatePEM()
+        ])
+        var config = try TestGateway.config(pin: false)
+        config.mns.fetchCertificates = true
+        let fetching = try await TestGateway.make(config, overrides: .init(certificateFetcher: fetcher))
+        try await fetching.ingestApplication.test(.router) { client in
+            for (index, url) in spellings.enumerated() {
+                let response = try await client.send(try push(index, url))
+                #expect(response.status == .noContent, "\(url): \(response.errorCode ?? "")")
+            }
+        }
+        #expect(fetcher.requestedURLs == [Fixtures.testCertificateURL])
+    }
+
     @Test("a push without signature headers is 401")
     func missingSignatureHeaders() async throws {
         let gateway = try await TestGateway.make()

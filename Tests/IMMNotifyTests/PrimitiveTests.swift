@@ -66,9 +66,19 @@ struct PrimitiveTests {
                 "https://mns-cert.oss-cn-shanghai.aliyuncs.com/c.pem",
                 "https://mns-cert.oss-cn-shanghai.aliyuncs.com/c.pem"
             ),
+            // One spelling per certificate: host case and escapes of unreserved characters are
+            // normalised, so a forger cannot make each push name a "new" certificate.
             (
                 "https://MNSTEST.oss-cn-hangzhou.aliyuncs.com/c.pem",
-                "https://MNSTEST.oss-cn-hangzhou.aliyuncs.com/c.pem"
+                "https://mnstest.oss-cn-hangzhou.aliyuncs.com/c.pem"
+            ),
+            (
+                "https://mNstest.oss-cn-hangzhou.aliyuncs.com/x509%5Fpublic%5fcertificate%2epem",
+                "https://mnstest.oss-cn-hangzhou.aliyuncs.com/x509_public_certificate.pem"
+            ),
+            (
+                "https://mnstest.oss-cn-hangzhou.aliyuncs.com/a%2fb%20c.pem",
+                "https://mnstest.oss-cn-hangzhou.aliyuncs.com/a%2Fb%20c.pem"
             ),
             ("https://certs.example.com/c.pem", "https://certs.example.com/c.pem"),
             (

@@ -39,9 +39,10 @@ public actor CertificateResolver {
         self.logger = logger
     }
 
-    /// The URL form used as the cache key: `http://` is fetched as `https://`, so both name one certificate.
+    /// The URL form used as the cache key (see `CertificateURLPolicy.canonical`): every spelling of
+    /// one certificate URL, `http://` included, names one certificate.
     public static func normalize(_ url: String) -> String {
-        url.lowercased().hasPrefix("http://") ? "https://" + url.dropFirst("http://".count) : url
+        CertificateURLPolicy.canonical(url)
     }
 
     /// The certificate for `url` when it is pinned or already loaded; nil when it must be loaded.

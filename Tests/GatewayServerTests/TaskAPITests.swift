@@ -96,6 +96,8 @@ struct TaskAPITests {
                 ("/v1/tasks?status=done", "invalid_status"), ("/v1/tasks?label=tenant", "invalid_label"),
                 ("/v1/tasks?since=yesterday", "invalid_time"), ("/v1/tasks?colour=red", "unknown_parameter"),
                 ("/v1/tasks?limit=1000", "invalid_limit"), ("/v1/faces", "missing_parameter"),
+                ("/v1/tasks?status=running&status=succeeded", "repeated_parameter"),
+                ("/v1/events?limit=1&limit=2", "repeated_parameter"), ("/v1/tasks/bad%zz", "invalid_path"),
             ] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .badRequest, "\(uri)")
@@ -103,6 +105,21 @@ struct TaskAPITests {
             }
             for uri in ["/v1/tasks/nope", "/v1/tasks/nope/faces", "/v1/submissions/nope"] {
                 #expect(try await client.execute(uri: uri, method: .get).status == .notFound, "\(uri)")
+            }
+        }
+    }
+
+    @Test("an id that needs percent-encoding in a path is read back by its encoded form")
+    func encodedPathIds() async throws {
+        let gateway = try await TestGateway.make()
+        try await gateway.adminApplication.test(.router) { client in
+            for (taskId, encoded) in [("sp ace", "sp%20ace"), ("a/b", "a%2Fb"), ("ünï", "%C3%BCn%C3%AF")] {
+                let (created, _) = try await client.send(.post, "/v1/submissions", #"{"TaskId":"\#(taskId)"}"#)
+                #expect(created == .created, "\(taskId)")
+                let (shown, body) = try await client.send(.get, "/v1/submissions/\(encoded)")
+                #expect(shown == .ok, "\(encoded)")
+                #expect(body["TaskId"]?.stringValue == taskId)
+                #expect(try await client.send(.get, "/v1/tasks/\(encoded)").0 == .ok, "\(encoded)")
             }
         }
     }

@@ -34,7 +34,7 @@ public struct DeliveriesController<Context: RequestContext>: Sendable {
     /// One delivery with every attempt.
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        let text = context.parameters.get("id") ?? ""
+        let text = try context.pathParameter("id")
         guard let id = Int64(text), id > 0 else {
             throw APIError.badRequest("delivery id must be a positive integer", code: "invalid_id")
         }

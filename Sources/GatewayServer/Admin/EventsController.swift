@@ -26,7 +26,7 @@ public struct EventsController<Context: RequestContext>: Sendable {
     /// Shows one event with its parsed form and raw request.
     @Sendable func showEvent(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        let text = context.parameters.get("id") ?? ""
+        let text = try context.pathParameter("id")
         guard let id = Int64(text), id > 0 else {
             throw APIError.badRequest("event id must be a positive integer, not '\(text)'", code: "invalid_id")
         }

@@ -40,7 +40,7 @@ public struct HooksController<Context: RequestContext>: Sendable {
     }
 
     private func existing(_ context: Context) async throws -> Hook {
-        let name = context.parameters.get("name") ?? ""
+        let name = try context.pathParameter("name")
         guard let hook = try await store.hook(named: name) else { throw APIError(HookError.notFound(name)) }
         return hook
     }

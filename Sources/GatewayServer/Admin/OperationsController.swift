@@ -34,7 +34,7 @@ public struct OperationsController<Context: RequestContext>: Sendable {
     }
 
     private func id(_ context: Context, _ what: String) throws -> Int64 {
-        let text = context.parameters.get("id") ?? ""
+        let text = try context.pathParameter("id")
         guard let id = Int64(text), id > 0 else {
             throw APIError.badRequest("\(what) id must be a positive integer, not '\(text)'", code: "invalid_id")
         }

@@ -15,7 +15,14 @@ struct QueryParameters {
                     "unknown query parameter '\(key)'; allowed: \(allowed.sorted().joined(separator: ", "))",
                     code: "unknown_parameter")
             }
-            values[key] = String(value)
+            // A repeated parameter is refused, not read as its last value: `status=running&status=
+            // succeeded` would otherwise quietly drop the filter its author meant.
+            guard values.updateValue(String(value), forKey: key) == nil else {
+                var error = APIError.badRequest(
+                    "query parameter '\(key)' is given more than once; give it once", code: "repeated_parameter")
+                error.field = key
+                throw error
+            }
         }
         self.values = values
     }
@@ -51,5 +58,17 @@ enum Cursor {
             decoded.hasPrefix("id:"), let id = Int64(decoded.dropFirst(3)), id > 0
         else { return nil }
         return id
+    }
+}
+
+extension RequestContext {
+    /// The path parameter `name`, percent-decoded: an id recorded as `sp ace` is read back at
+    /// `/v1/tasks/sp%20ace` (the router hands parameters over still encoded).
+    func pathParameter(_ name: String) throws -> String {
+        let raw = parameters.get(name) ?? ""
+        guard let decoded = raw.removingPercentEncoding else {
+            throw APIError.badRequest("the path segment '\(raw)' is not valid percent-encoding", code: "invalid_path")
+        }
+        return decoded
     }
 }

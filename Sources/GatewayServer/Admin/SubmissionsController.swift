@@ -53,7 +53,7 @@ public struct SubmissionsController<Context: RequestContext>: Sendable {
     /// Shows the recorded submission, in IMM's casing.
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        let taskId = context.parameters.get("taskId") ?? ""
+        let taskId = try context.pathParameter("taskId")
         guard let submission = try await store.submission(taskId: taskId) else {
             throw APIError.notFound("no submission for TaskId \(taskId)")
         }

@@ -30,7 +30,7 @@ public struct TasksController<Context: RequestContext>: Sendable {
     /// Shows a task with its submission, faces and events.
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        let taskId = context.parameters.get("taskId") ?? ""
+        let taskId = try context.pathParameter("taskId")
         guard let detail = try await store.detail(taskId: taskId) else { throw APIError.notFound("no task \(taskId)") }
         return try JSONResponse.make(detail)
     }
@@ -38,7 +38,7 @@ public struct TasksController<Context: RequestContext>: Sendable {
     /// A task's normalized faces.
     @Sendable func taskFaces(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        let taskId = context.parameters.get("taskId") ?? ""
+        let taskId = try context.pathParameter("taskId")
         guard try await store.task(taskId: taskId) != nil else { throw APIError.notFound("no task \(taskId)") }
         let faces = try await store.faces(taskId: taskId)
         return try JSONResponse.make(PageResponse("faces", faces.map(FaceDTO.init), nextCursor: nil))

@@ -339,6 +339,14 @@ extension SQLiteStore {
             // deliveries are paused, so ingest adds an entry only for those, at the end (ids grow).
             try db.execute(sql: "CREATE INDEX delivery_paused ON delivery(hookId, id) WHERE status = 'paused'")
         }
+        migrator.registerMigration("v17-event-joined-elsewhere") { db in
+            // A submission takes back the notifications naming its TaskId that an earlier submission
+            // joined by EventId (a TaskId outranks an EventId, whatever the order they came in). Only
+            // those events are indexed: almost every event's task is its own TaskId, so ingest adds
+            // no entry for them.
+            try db.execute(
+                sql: "CREATE INDEX event_taskId_elsewhere ON event(taskId) WHERE correlatedTaskId <> taskId")
+        }
         return migrator
     }
 

@@ -71,8 +71,9 @@ extension SQLiteStore {
         // yet, or held by an unmatched task of their own TaskId (one no submission names). Had the
         // submission come first they would have joined it (a submission's EventId outranks a TaskId
         // no submission has), so they join it now: both orders give the same task.
+        var moved: [Row] = []
         if let eventId = nonEmpty(submission.eventId) {
-            let orphans = try Row.fetchAll(
+            moved += try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, receivedAt, parsedContent, contentText, correlatedTaskId FROM event
@@ -81,51 +82,76 @@ extension SQLiteStore {
                     ORDER BY id
                     """,
                 arguments: [eventId, taskId])
-            var left: [String] = []
-            for orphan in orphans {
-                let previous: String? = orphan["correlatedTaskId"]
-                try db.execute(
-                    sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, orphan["id"]])
-                try db.execute(
-                    sql: """
-                        UPDATE delivery SET taskId = ?, nextAttemptAt = MIN(nextAttemptAt, ?)
-                        WHERE eventId = ? AND taskId IS ?
-                        """,
-                    arguments: [taskId, nowMs, orphan["id"], previous])
-                // Its faces go with it (face_eventId): the task it joins lists them if this is its
-                // first terminal event.
-                try db.execute(sql: "DELETE FROM face WHERE eventId = ?", arguments: [orphan["id"]])
-                try apply(storedEvent: orphan, to: taskId, db)
-                if let previous, !left.contains(previous) { left.append(previous) }
-            }
-            for previous in left { try refold(unmatchedTaskId: previous, db) }
         }
+        // Notifications naming this TaskId that another submission took by its EventId before this
+        // one existed: a TaskId outranks an EventId, so had this submission come first they would
+        // be here. They come back (event_taskId_elsewhere holds only such events).
+        moved += try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, receivedAt, parsedContent, contentText, correlatedTaskId FROM event
+                WHERE taskId = ? AND correlatedTaskId <> taskId ORDER BY id
+                """,
+            arguments: [taskId])
+        var left: [String] = []
+        for event in moved.sorted(by: { ($0["id"] as Int64) < ($1["id"] as Int64) }) {
+            let previous: String? = event["correlatedTaskId"]
+            try db.execute(sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, event["id"]])
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET taskId = ?, nextAttemptAt = MIN(nextAttemptAt, ?)
+                    WHERE eventId = ? AND taskId IS ?
+                    """,
+                arguments: [taskId, nowMs, event["id"], previous])
+            // Its faces go with it (face_eventId): the task it joins lists them if this is its first
+            // terminal event.
+            try db.execute(sql: "DELETE FROM face WHERE eventId = ?", arguments: [event["id"]])
+            try apply(storedEvent: event, to: taskId, db)
+            if let previous, !left.contains(previous) { left.append(previous) }
+        }
+        for previous in left { try refold(taskId: previous, at: nowMs, db) }
     }
 
-    /// An unmatched task that events left: gone if it holds none (its faces with it), else folded
-    /// again from the events it still holds, in order, so its status, outcome and faces are theirs
-    /// and no longer the ones of an event that left.
-    private static func refold(unmatchedTaskId taskId: String, _ db: Database) throws {
+    /// A task that events left, folded again from the events it still holds, in order, so its
+    /// status, outcome and faces are theirs and no longer the ones of an event that left. An
+    /// unmatched task left with none is removed (its faces with it); a submitted one goes back to
+    /// waiting (or expired, past its deadline).
+    private static func refold(taskId: String, at nowMs: Int64, _ db: Database) throws {
+        guard
+            let task = try Row.fetchOne(
+                db, sql: "SELECT hasSubmission, deadline FROM task WHERE taskId = ?", arguments: [taskId])
+        else { return }
+        let hasSubmission: Bool = task["hasSubmission"]
         let events = try Row.fetchAll(
             db,
             sql: """
                 SELECT id, receivedAt, parsedContent, contentText FROM event WHERE correlatedTaskId = ? ORDER BY id
                 """,
             arguments: [taskId])
-        guard !events.isEmpty else {
-            try db.execute(sql: "DELETE FROM task WHERE taskId = ? AND hasSubmission = 0", arguments: [taskId])
+        guard !events.isEmpty || hasSubmission else {
+            try db.execute(sql: "DELETE FROM task WHERE taskId = ?", arguments: [taskId])
             return
         }
         for event in events {
             try db.execute(sql: "DELETE FROM face WHERE eventId = ? AND taskId = ?", arguments: [event["id"], taskId])
         }
+        let deadline: Int64? = task["deadline"]
+        let state = TaskState.derive(
+            hasSubmission: hasSubmission, immStatus: nil, deadlinePassed: deadline.map { $0 < nowMs } ?? false)
+        // Project and dataset go back to what the submission said; the events fill in the rest.
+        let submitted = try String.fetchOne(
+            db, sql: "SELECT document FROM submission WHERE taskId = ?", arguments: [taskId]
+        ).map { try decodeJSON(Submission.self, $0) }
         try db.execute(
             sql: """
-                UPDATE task SET immStatus = NULL, code = NULL, message = NULL, startedAt = NULL, endedAt = NULL,
-                    resultEventId = NULL, firstNotifiedAt = NULL, lastEventAt = NULL
-                WHERE taskId = ? AND hasSubmission = 0
+                UPDATE task SET state = ?, immStatus = NULL, code = NULL, message = NULL, startedAt = NULL,
+                    endedAt = NULL, resultEventId = NULL, firstNotifiedAt = NULL, lastEventAt = NULL,
+                    projectName = ?, datasetName = ?, updatedAt = ?
+                WHERE taskId = ?
                 """,
-            arguments: [taskId])
+            arguments: [
+                state.rawValue, nonEmpty(submitted?.projectName), nonEmpty(submitted?.datasetName), nowMs, taskId,
+            ])
         for event in events { try apply(storedEvent: event, to: taskId, db) }
     }
 

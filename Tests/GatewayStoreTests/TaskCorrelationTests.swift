@@ -94,6 +94,40 @@ struct TaskCorrelationTests {
         #expect(try await second.faces(taskId: "T-submitted").count == 2)
     }
 
+    /// A notification, a submission naming it by EventId and a submission of its own TaskId: a
+    /// TaskId outranks an EventId, so in every order the notification ends with its own TaskId's
+    /// submission and the other waits. (Notification first, then the EventId submission, then the
+    /// TaskId one used to leave it with the EventId submission.)
+    @Test("a submission of the notification's own TaskId wins over one naming its EventId, in all six orders")
+    func taskIdOutranksEventIdInEveryOrder() async throws {
+        enum Arrival: CaseIterable { case notification, byEventId, byTaskId }
+        let record = Records.notification(taskId: "T-own", eventId: "EV-both", faces: 3)
+        let orders: [[Arrival]] = [
+            [.notification, .byEventId, .byTaskId], [.notification, .byTaskId, .byEventId],
+            [.byEventId, .notification, .byTaskId], [.byEventId, .byTaskId, .notification],
+            [.byTaskId, .notification, .byEventId], [.byTaskId, .byEventId, .notification],
+        ]
+        var views: [[String]] = []
+        for order in orders {
+            let store = try SQLiteStore()
+            for arrival in order {
+                switch arrival {
+                case .notification: _ = try await ingest(store, record)
+                case .byEventId:
+                    _ = try await store.recordSubmission(Submission(taskId: "T-mine", eventId: "EV-both"), at: now)
+                case .byTaskId: _ = try await store.recordSubmission(Submission(taskId: "T-own"), at: now)
+                }
+            }
+            #expect(try await store.task(taskId: "T-own")?.state == .succeeded, "\(order)")
+            #expect(try await store.faces(taskId: "T-own").count == 3, "\(order)")
+            #expect(try await store.task(taskId: "T-mine")?.state == .submitted, "\(order)")
+            #expect(try await store.faces(taskId: "T-mine").isEmpty, "\(order)")
+            #expect(try await store.events(taskId: "T-mine").isEmpty, "\(order)")
+            views.append(try await view(store, "T-own") + view(store, "T-mine"))
+        }
+        for (order, view) in zip(orders, views) { #expect(view == views[0], "\(order)") }
+    }
+
     // The unmatched task keeps another event of its own: the moved event's faces and outcome used to
     // stay with it, so both tasks listed the faces (twice for the submitted one: faces are found by
     // the result event) and the unmatched one still claimed to have succeeded.

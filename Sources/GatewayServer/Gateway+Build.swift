@@ -175,8 +175,16 @@ func loadPinnedCertificates(_ pins: [GatewayConfig.PinnedCertificate]) throws ->
 }
 
 /// Creates or updates the hooks declared in the config file; the file is the source of truth for
-/// their settings and secrets.
+/// their settings and secrets: each is built from the defaults and the file, so a key taken out of
+/// the file (a header with a credential, a filter) is gone, not kept from before. Only run-time
+/// state carries over (id, enabled unless the file says, last success, the Ed25519 key). A hook the
+/// file no longer declares is handed to the API (origin `api`), where it can be changed or removed.
 func applyConfiguredHooks(_ specs: [HookSpec], store: SQLiteStore, at now: Date) async throws {
+    let declared = Set(specs.compactMap(\.name))
+    for var orphan in try await store.hooks() where orphan.origin == "config" && !declared.contains(orphan.name) {
+        orphan.origin = "api"
+        _ = try? await store.updateHook(orphan, at: now)
+    }
     for (index, spec) in specs.enumerated() {
         guard let secrets = spec.secrets, !secrets.isEmpty else {
             throw ConfigurationError(
@@ -184,7 +192,16 @@ func applyConfiguredHooks(_ specs: [HookSpec], store: SQLiteStore, at now: Date)
         }
         do {
             let existing = try await store.hook(named: spec.name ?? "")
-            let hook = try spec.applied(to: existing, origin: "config")
+            var hook = try spec.applied(to: nil, origin: "config")
+            if let existing {
+                hook.id = existing.id
+                hook.createdAt = existing.createdAt
+                hook.enabled = existing.enabled
+                hook.disabledReason = existing.disabledReason
+                hook.lastSuccessAt = existing.lastSuccessAt
+                hook.failingSince = existing.failingSince
+                if hook.ed25519Key != nil { hook.ed25519Key = existing.ed25519Key ?? hook.ed25519Key }
+            }
             if existing == nil {
                 _ = try await store.createHook(hook, secrets: secrets, at: now)
             } else {

@@ -126,6 +126,49 @@ struct HooksAPITests {
         await #expect(throws: ConfigurationError.self) { try await TestGateway.make(config) }
     }
 
+    @Test("the file is the source of truth for a configured hook: keys taken out are gone; the API may not edit it")
+    func configuredHookIsTheFiles() async throws {
+        var config = try TestGateway.config()
+        var spec = HookSpec(
+            name: "cfg", url: "https://cfg.example.com/hook", secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+            filter: HookFilter(status: ["succeeded"]))
+        spec.headers = ["Authorization": "Bearer old-credential"]
+        spec.timeoutSeconds = 5
+        config.hooks = [spec]
+        let first = try await TestGateway.make(config)
+        try await first.adminApplication.test(.router) { client in
+            // Edits that the next start would undo (or, for a rotated secret, drop) are refused.
+            for (method, path, body) in [
+                (HTTPRequest.Method.patch, "/v1/hooks/cfg", #"{"timeout_seconds":9}"#),
+                (.post, "/v1/hooks/cfg/rotate-secret", ""), (.delete, "/v1/hooks/cfg", ""),
+            ] {
+                let (status, answer) = try await client.send(method, path, body.isEmpty ? nil : body)
+                #expect(status == .conflict, "\(method) \(path)")
+                #expect(answer["error"]?["code"]?.stringValue == "hook_from_config")
+            }
+            // Operations are allowed, and the operator's disable survives the next start.
+            let (disabled, _) = try await client.send(.post, "/v1/hooks/cfg/disable")
+            #expect(disabled == .ok)
+        }
+        config.hooks[0].headers = nil
+        config.hooks[0].filter = nil
+        config.hooks[0].timeoutSeconds = nil
+        let second = try await TestGateway.make(config)
+        let hook = try #require(try await second.store.hook(named: "cfg"))
+        #expect(hook.headers.isEmpty, "a header taken out of the file is no longer sent")
+        #expect(hook.filter == HookFilter())
+        #expect(hook.timeoutSeconds == 15)
+        #expect(!hook.enabled)
+        // Taken out of the file: handed to the API, which may now remove it.
+        config.hooks = []
+        let third = try await TestGateway.make(config)
+        #expect(try await third.store.hook(named: "cfg")?.origin == "api")
+        try await third.adminApplication.test(.router) { client in
+            let (removed, _) = try await client.send(.delete, "/v1/hooks/cfg")
+            #expect(removed == .noContent)
+        }
+    }
+
     @Test("deliveries listing filters and detail with attempts; bad filters are 400")
     func deliveriesAPI() async throws {
         let gateway = try await TestGateway.make()

@@ -117,6 +117,7 @@ public struct HookError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalid = "invalid_hook"
         case notFound = "hook_not_found"
         case conflict = "hook_exists"
+        case fromConfig = "hook_from_config"
     }
 
     /// The reason.
@@ -139,6 +140,13 @@ public struct HookError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A hook of that name exists.
     public static func conflict(_ name: String) -> HookError {
         HookError(code: .conflict, field: "name", message: "a hook named '\(name)' already exists")
+    }
+
+    /// A hook the config file declares: its settings and secrets are the file's.
+    public static func fromConfig(_ name: String, _ what: String) -> HookError {
+        HookError(
+            code: .fromConfig, field: nil,
+            message: "hook '\(name)' is declared in the config file, which is applied at every start: \(what) there")
     }
 
     /// `code: message`.

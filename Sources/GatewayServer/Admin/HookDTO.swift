@@ -108,7 +108,7 @@ extension APIError {
         switch error.code {
         case .invalid: self.init(.badRequest, code: error.code.rawValue, message: error.message)
         case .notFound: self.init(.notFound, code: error.code.rawValue, message: error.message)
-        case .conflict: self.init(.conflict, code: error.code.rawValue, message: error.message)
+        case .conflict, .fromConfig: self.init(.conflict, code: error.code.rawValue, message: error.message)
         }
         field = error.field
     }

@@ -45,6 +45,13 @@ public struct HooksController<Context: RequestContext>: Sendable {
         return hook
     }
 
+    /// Settings, secrets and existence of a hook the config file declares are the file's: an edit
+    /// here would be undone (or, for a rotated secret, silently dropped) at the next start.
+    /// Enabling, disabling and testing it are operations, and allowed.
+    private static func refuseConfigured(_ hook: Hook, _ what: String) throws {
+        if hook.origin == "config" { throw APIError(HookError.fromConfig(hook.name, what)) }
+    }
+
     private func run<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
@@ -89,6 +96,7 @@ public struct HooksController<Context: RequestContext>: Sendable {
         _ = try QueryParameters(request, allowed: [])
         let hook = try await existing(context)
         let spec = try await Self.decode(request)
+        try Self.refuseConfigured(hook, "change its settings")
         if spec.secrets != nil {
             throw APIError.badRequest(
                 "secrets cannot be patched; use POST /v1/hooks/{name}/rotate-secret", code: "invalid_hook")
@@ -110,6 +118,8 @@ public struct HooksController<Context: RequestContext>: Sendable {
     @Sendable func remove(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let hook = try await existing(context)
+        try Self.refuseConfigured(
+            hook, "remove it (a hook taken out of the file can be removed here after the next start)")
         try await run { try await store.deleteHook(named: hook.name) }
         return Response(status: .noContent)
     }
@@ -146,6 +156,7 @@ public struct HooksController<Context: RequestContext>: Sendable {
     @Sendable func rotateSecret(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let hook = try await existing(context)
+        try Self.refuseConfigured(hook, "rotate its secret by listing the new one before the old in its secrets")
         let now = clock.now()
         let secret = WebhookSigner.generateSecret()
         let expiry = now.addingTimeInterval(Self.rotationOverlap)

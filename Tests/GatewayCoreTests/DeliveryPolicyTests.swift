@@ -47,7 +47,8 @@ struct DeliveryPolicyTests {
             ("::ffff:127.0.0.1", "loopback"), ("ff02::1", "multicast"), ("::127.0.0.1", "IPv4-compatible"),
             ("::169.254.169.254", "IPv4-compatible"), ("fec0::1", "site-local"), ("2002:7f00:1::1", "loopback (6to4)"),
             ("2002:a9fe:a9fe::1", "link-local (6to4)"), ("2001:0:4136:e378::1", "Teredo"),
-            ("64:ff9b:1::a00:1", "NAT64"), ("100::1", "discard-only"),
+            ("64:ff9b:1::a00:1", "NAT64"), ("100::1", "discard-only"), ("::ffff:0:127.0.0.1", "IPv4-translated"),
+            ("::ffff:0:10.0.0.1", "IPv4-translated"),
         ])
     func refused(address: String, kind: String) {
         let refusal = NetworkPolicy().refusal(for: address)
@@ -66,6 +67,13 @@ struct DeliveryPolicyTests {
         #expect(policy.refusal(for: "10.2.0.1") != nil)
         #expect(CIDR("10.0.0.0/33") == nil)
         #expect(CIDR("nonsense") == nil)
+    }
+
+    @Test("a zone belongs to IPv6 only: an IPv4 literal with one is not an address")
+    func zones() {
+        #expect(CIDR.parseAddress("8.8.8.8%x.example") == nil)
+        #expect(CIDR.parseAddress("127.0.0.1%09") == nil)
+        #expect(CIDR.parseAddress("fe80::1%eth0") != nil)
     }
 
     @Test("hook filters: each list, labels, task types; empty matches everything")
@@ -98,6 +106,7 @@ struct DeliveryPolicyTests {
             (Hook(name: "bad name", url: "https://x.example"), "name"),
             (Hook(name: "h", url: "ftp://x.example"), "url"),
             (Hook(name: "h", url: "https://user:pw@x.example"), "url"),
+            (Hook(name: "h", url: "http://127.0.0.1%2509:9390/x"), "url"),
             (Hook(name: "h", url: "https://x.example", timeoutSeconds: 0), "timeout_seconds"),
             (Hook(name: "h", url: "https://x.example", retrySchedule: []), "retry_schedule"),
             // Each of these was accepted and then trapped the gateway when a delivery used it.

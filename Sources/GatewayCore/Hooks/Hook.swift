@@ -87,6 +87,11 @@ public struct Hook: Sendable, Equatable {
         guard components.user == nil, components.password == nil else {
             throw .invalid("url", "must not carry credentials; use headers")
         }
+        // A percent-encoded host decodes to one name for the address check and may be resolved as
+        // another by the HTTP client.
+        guard components.percentEncodedHost?.contains("%") != true else {
+            throw .invalid("url", "the host must not be percent-encoded")
+        }
         guard (1...300).contains(timeoutSeconds) else { throw .invalid("timeout_seconds", "must be 1–300") }
         guard (1...1000).contains(maxInFlight) else { throw .invalid("max_in_flight", "must be 1–1000") }
         if let ratePerSecond, !Self.rateRange.contains(ratePerSecond) {

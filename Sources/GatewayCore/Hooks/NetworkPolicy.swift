@@ -29,6 +29,12 @@ public struct NetworkPolicy: Sendable, Equatable {
             if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
                 return restrictedKind(Array(bytes[12..<16]))  // IPv4-mapped
             }
+            // ::ffff:0:a.b.c.d (IPv4-translated, RFC 2765): as restricted as the address it carries.
+            if bytes[0..<8].allSatisfy({ $0 == 0 }) && bytes[8] == 0xFF && bytes[9] == 0xFF && bytes[10] == 0
+                && bytes[11] == 0, let kind = restrictedKind(Array(bytes[12..<16]))
+            {
+                return kind + " (IPv4-translated)"
+            }
             if bytes.allSatisfy({ $0 == 0 }) { return "an unspecified" }
             if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return "a loopback" }
             // ::a.b.c.d (IPv4-compatible, deprecated): some stacks still route it to the IPv4 host.
@@ -104,7 +110,12 @@ public struct CIDR: Sendable, Equatable, CustomStringConvertible {
     public static func parseAddress(_ text: String) -> [UInt8]? {
         var text = text
         if text.hasPrefix("[") && text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
-        if let zone = text.firstIndex(of: "%") { text = String(text[..<zone]) }
+        // A zone (`fe80::1%eth0`) belongs to IPv6 only: `8.8.8.8%x` is not an address, and taking
+        // it for 8.8.8.8 let the check pass while the HTTP client resolved the whole name itself.
+        if let zone = text.firstIndex(of: "%") {
+            guard text[..<zone].contains(":") else { return nil }
+            text = String(text[..<zone])
+        }
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
         var v6 = in6_addr()

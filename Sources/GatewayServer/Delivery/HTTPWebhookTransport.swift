@@ -22,7 +22,7 @@ public final class HTTPWebhookTransport: WebhookTransport {
     private let policy: NetworkPolicy
     private let connectionsPerHost: Int
     private let lookup: @Sendable (String) -> Result<[String], ResolveError>
-    private static let clients = Mutex<(active: [String: HTTPClient], retired: [HTTPClient])>(([:], []))
+    private static let clients = Mutex<(active: [String: HTTPClient], Void)>(([:], ()))
     private static let maxClients = 256
 
     /// Creates a transport that opens up to `connectionsPerHost` connections to one receiver (the
@@ -127,11 +127,16 @@ public final class HTTPWebhookTransport: WebhookTransport {
             // delivery); the gateway bootstraps no tracer.
             configuration.tracing.tracer = nil
             let created = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            // An evicted client stays referenced: in-flight requests may still use it.
+            // An evicted client may still carry requests: it is shut down once the longest one
+            // (a hook's timeout is at most 300 s) is over. Kept for ever, every eviction (many
+            // hooks, or a receiver's DNS rotating addresses) leaked a client and its connections.
             if clients.active.count >= Self.maxClients, let victim = clients.active.keys.first,
                 let evicted = clients.active.removeValue(forKey: victim)
             {
-                clients.retired.append(evicted)
+                Task {
+                    try? await Task.sleep(for: .seconds(310))
+                    try? await evicted.shutdown()
+                }
             }
             clients.active[key] = created
             return created

@@ -149,17 +149,20 @@ public final class DeliveryDispatcher: Service, Sendable {
             // time, reserving a later slot, whose wait outlasted its lease in turn: a slow hook
             // sent nothing after its first delivery) while this attempt is still to come. A lease
             // already taken over means another attempt owns the delivery: no send.
+            // The lease is also renewed when the claim itself waited (a busy writer) or the check
+            // above took long enough that the attempt could outlive it.
             let wait = reserveRateSlot(item.hook)
-            if wait > .zero {
-                if let held = lease {
-                    let until = clock.now().addingTimeInterval(
-                        Self.seconds(wait) + TimeInterval(item.hook.timeoutSeconds + 5))
-                    guard let renewed = try await store.renewLease(deliveryId: delivery.id, lease: held, until: until)
-                    else { return }
-                    lease = renewed
-                }
-                try await Task.sleep(for: wait)
+            let needed = Self.seconds(wait) + TimeInterval(item.hook.timeoutSeconds + 5)
+            if let held = lease,
+                wait > .zero
+                    || Date(timeIntervalSince1970: Double(held) / 1000).timeIntervalSince(clock.now()) < needed - 1
+            {
+                let until = clock.now().addingTimeInterval(needed)
+                guard let renewed = try await store.renewLease(deliveryId: delivery.id, lease: held, until: until)
+                else { return }
+                lease = renewed
             }
+            if wait > .zero { try await Task.sleep(for: wait) }
             let attempt = await send(item)
             // Cut short by a shutdown, not answered by the receiver: not an attempt to count
             // against the schedule (two deploys during a slow send dead-lettered a delivery). The

@@ -98,6 +98,8 @@ public func buildGateway(
             return Response(status: .noContent)
         }
     }
+    ingestRouter.middlewares.add(
+        MethodNotAllowedMiddleware(routes: ["POST \(config.ingest.mnsPath)", "POST \(config.ingest.eventBridgePath)"]))
     let limits = config.ingest
     let http1 = HTTP1Channel.Configuration(
         additionalChannelHandlers: [
@@ -135,6 +137,7 @@ public func buildGateway(
     )
     .addRoutes(to: adminRoutes)
     OpenAPIController().addRoutes(to: adminRoutes)
+    adminRouter.middlewares.add(MethodNotAllowedMiddleware(routes: adminRoutes.routes))
     let adminApplication = Application(
         router: adminRouter, server: .http1(configuration: http1),
         configuration: .init(

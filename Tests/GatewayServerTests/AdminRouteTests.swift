@@ -84,6 +84,31 @@ struct AdminRouteTests {
         }
     }
 
+    @Test("a wrong method is 405 with Allow, an unknown path 404; HEAD answers like GET without a body")
+    func methods() async throws {
+        let gateway = try await seeded()
+        try await gateway.adminApplication.test(.router) { client in
+            for (uri, method, allow) in [
+                ("/v1/events", HTTPRequest.Method.delete, "GET"), ("/healthz", .post, "GET, HEAD"),
+                ("/v1/hooks/photos", .put, "GET, PATCH, DELETE"), ("/v1/events/1/replay", .get, "POST"),
+            ] {
+                let response = try await client.execute(uri: uri, method: method)
+                #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                #expect(response.errorCode == "method_not_allowed")
+                #expect(response.headers[.allow] == allow, "\(method) \(uri)")
+            }
+            #expect(try await client.execute(uri: "/v1/nothing", method: .delete).status == .notFound)
+            let head = try await client.execute(uri: "/healthz", method: .head)
+            #expect(head.status == .ok)
+            #expect(head.body.readableBytes == 0)
+        }
+        try await gateway.ingestApplication.test(.router) { client in
+            let response = try await client.execute(uri: "/notifications", method: .get)
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == "POST")
+        }
+    }
+
     @Test("with a token every admin route but /healthz requires it")
     func bearerToken() async throws {
         var config = try TestGateway.config()

@@ -10,7 +10,7 @@ public struct HealthController<Context: RequestContext>: Sendable {
 
     /// Registers the route.
     public func addRoutes(to routes: RouteTable<Context>) {
-        routes.on(.get, "/healthz", use: health)
+        routes.getAndHead("/healthz", use: health)
     }
 
     struct Health: Encodable {

@@ -22,7 +22,7 @@ public struct MetricsController<Context: RequestContext>: Sendable {
     /// Registers the routes.
     public func addRoutes(to routes: RouteTable<Context>) {
         routes.on(.get, "/metrics", use: metrics)
-        routes.on(.get, "/readyz", use: ready)
+        routes.getAndHead("/readyz", use: ready)
     }
 
     /// Prometheus text exposition.

@@ -8,6 +8,12 @@ extension OpenAPIDocument {
               responses:
                 "200": { description: OK, content: { application/json: { schema: { type: object, properties: { status: { type: string }, database: { type: string } } } } } }
                 "503": { $ref: "#/components/responses/Error" }
+            head:
+              summary: As GET, without a body (HEAD-based probes)
+              security: []
+              responses:
+                "200": { description: OK }
+                "503": { description: Unhealthy }
           /v1/openapi.yaml:
             get:
               summary: This document
@@ -274,6 +280,12 @@ extension OpenAPIDocument {
               responses:
                 "200": { description: Ready, content: { application/json: { schema: { type: object, properties: { status: { type: string } } } } } }
                 "503": { $ref: "#/components/responses/Error" }
+            head:
+              summary: As GET, without a body (HEAD-based probes)
+              security: []
+              responses:
+                "200": { description: Ready }
+                "503": { description: Not ready }
           /metrics:
             get:
               summary: Prometheus text exposition (requests, rejections, duplicates, commit batches, deliveries, backlog gauges)

@@ -23,4 +23,17 @@ public final class RouteTable<Context: RequestContext> {
         }.joined(separator: "/")
         routes.append("\(method.rawValue) \(openAPIPath)")
     }
+
+    /// Adds a `GET` route and a `HEAD` route answered by the same handler without the body (for
+    /// HEAD-based probes; the router does not derive one from the other).
+    public func getAndHead(
+        _ path: String, use handler: @escaping @Sendable (Request, Context) async throws -> Response
+    ) {
+        on(.get, path, use: handler)
+        on(.head, path) { request, context in
+            var response = try await handler(request, context)
+            response.body = ResponseBody()
+            return response
+        }
+    }
 }

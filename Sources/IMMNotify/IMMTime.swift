@@ -11,7 +11,8 @@ public enum IMMTime {
             b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
             let year = digits(b, 0, 4), let month = digits(b, 5, 2), let day = digits(b, 8, 2),
             let hour = digits(b, 11, 2), let minute = digits(b, 14, 2), let second = digits(b, 17, 2),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60,
+            second <= 60
         else { return nil }
         var index = 19
         var fraction = 0.0
@@ -43,6 +44,15 @@ public enum IMMTime {
         guard index == b.count else { return nil }
         let seconds = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
         return Date(timeIntervalSince1970: Double(seconds - offset) + fraction)
+    }
+
+    /// The days of `month` in `year` (Gregorian): `2026-02-30` is no date, never rolled into March.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Formats `date` as RFC 3339 UTC with milliseconds (`2026-11-25T05:00:00.123Z`), rounding to the

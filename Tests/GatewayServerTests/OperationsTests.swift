@@ -64,6 +64,7 @@ struct OperationsTests {
                     ("/v1/replays", #"{"hook":"a","rate_per_second":1e19}"#, "rate_per_second"),
                     ("/v1/replays", #"{"hook":"a","rate_per_second":0}"#, "rate_per_second"),
                     ("/v1/replays", #"{"hook":"a","since":"garbage"}"#, "since"),
+                    ("/v1/replays", #"{"since":"2026-11-02T00:00:00Z","until":"2026-11-01T00:00:00Z"}"#, "until"),
                     ("/v1/events/reprocess", #"{"replay":1}"#, "replay"),
                     ("/v1/backup", #"{"path":7}"#, "path"),
                 ]

@@ -98,6 +98,8 @@ struct TaskAPITests {
                 ("/v1/tasks?limit=1000", "invalid_limit"), ("/v1/faces", "missing_parameter"),
                 ("/v1/tasks?status=running&status=succeeded", "repeated_parameter"),
                 ("/v1/events?limit=1&limit=2", "repeated_parameter"), ("/v1/tasks/bad%zz", "invalid_path"),
+                ("/v1/tasks?since=2026-02-30T00:00:00Z", "invalid_time"),
+                ("/v1/tasks?since=2026-11-02T00:00:00Z&until=2026-11-01T00:00:00Z", "invalid_time"),
             ] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .badRequest, "\(uri)")

@@ -79,6 +79,9 @@ public struct TasksController<Context: RequestContext>: Sendable {
             }
             filter[keyPath: keyPath] = date
         }
+        if let since = filter.since, let until = filter.until, since > until {
+            throw APIError.badRequest("since is later than until: nothing could match", code: "invalid_time")
+        }
         return filter
     }
 }

@@ -52,6 +52,7 @@ public func buildGateway(
         overrides.certificateFetcher
         ?? (config.mns.fetchCertificates ? HTTPCertificateFetcher() : OfflineCertificateFetcher())
     let pinned = try loadPinnedCertificates(config.mns.pinnedCertificates + config.eventBridge.pinnedCertificates)
+    warnAboutSampleSecrets(config, pinned: pinned, logger: logger)
     let certificates = CertificateResolver(
         pinned: pinned, store: store, fetcher: fetcher, clock: clock, logger: logger)
     let committer = GroupCommitter(store: overrides.ingestStore ?? store, maxBatch: config.maxCommitBatch)
@@ -159,6 +160,26 @@ public func buildGateway(
             retention, replays, ingestApplication, adminApplication, dispatcher,
         ],
         logger: logger)
+}
+
+/// The SHA-256 of the DER of `Samples/certs/sample-mns-cert.pem`, whose private key is public.
+let sampleCertificateFingerprint = "94e3d0787bbb1d646f93bfeca7645d88c921bcffa0f7b727997ba08148d206a9"
+/// The sample config's EventBridge token.
+let sampleEventBridgeToken = "sample-eventbridge-token"
+
+/// Says, loudly and at every start, when the gateway trusts what anyone can produce: the sample
+/// certificate (its private key is in the repository) or the sample EventBridge token. The quick
+/// start needs both; a deployment copied from it would accept forged pushes without a word.
+func warnAboutSampleSecrets(_ config: GatewayConfig, pinned: [String: RSACertificate], logger: Logger) {
+    for (url, certificate) in pinned where certificate.sha256Fingerprint == sampleCertificateFingerprint {
+        logger.warning(
+            "SAMPLE certificate pinned: anyone can sign pushes this gateway accepts; never expose it, remove the pin in production",
+            metadata: ["gw.certificate.url": "\(url)"])
+    }
+    if config.eventBridge.token == sampleEventBridgeToken {
+        logger.warning(
+            "SAMPLE EventBridge token configured: anyone can send events this gateway accepts; set your own eventbridge.token")
+    }
 }
 
 /// Reads every pinned certificate file; a missing or unreadable file stops start-up with its path.

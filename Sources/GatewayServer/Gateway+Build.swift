@@ -178,7 +178,8 @@ func warnAboutSampleSecrets(_ config: GatewayConfig, pinned: [String: RSACertifi
     }
     if config.eventBridge.token == sampleEventBridgeToken {
         logger.warning(
-            "SAMPLE EventBridge token configured: anyone can send events this gateway accepts; set your own eventbridge.token")
+            "SAMPLE EventBridge token configured: anyone can send events this gateway accepts; set your own eventbridge.token"
+        )
     }
 }
 

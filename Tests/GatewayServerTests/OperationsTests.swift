@@ -345,6 +345,14 @@ struct OperationsTests {
             try await client.send(.post, "/v1/backup", #"{"path":"\#(path)"}"#)
         }
         #expect(again.0 == .conflict)
+        // A relative path would land wherever the gateway was started; a missing directory is the
+        // caller's mistake, not a server error.
+        for wrong in ["relative.sqlite", "/no/such/directory/b.sqlite"] {
+            let refused = try await gateway.adminApplication.test(.router) { client in
+                try await client.send(.post, "/v1/backup", #"{"path":"\#(wrong)"}"#)
+            }
+            #expect(refused.0 == .badRequest, "\(wrong)")
+        }
     }
 
     @Test("retention deletes only what it should")

@@ -171,6 +171,19 @@ public struct OperationsController<Context: RequestContext>: Sendable {
         guard let path = try await body(request, allowed: ["path"]).string("path"), !path.isEmpty else {
             throw APIError.badRequest("path is required", code: "invalid_request")
         }
+        // Written by the gateway, on its host: a relative path would land in whatever directory the
+        // gateway was started from, not where the caller meant.
+        guard path.hasPrefix("/") else {
+            throw APIError.badRequest(
+                "path must be absolute (the file is written on the gateway's host), not '\(path)'",
+                code: "invalid_request")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw APIError.badRequest(
+                "directory \(directory) does not exist on the gateway's host", code: "invalid_request")
+        }
         let started = ContinuousClock.now
         let bytes: Int64
         do {
@@ -182,7 +195,11 @@ public struct OperationsController<Context: RequestContext>: Sendable {
         }
         let elapsed = ContinuousClock.now - started
         return try JSONResponse.make(
-            BackupResult(path: path, bytes: bytes, durationMs: Int(elapsed.components.seconds * 1000)), status: .created
+            BackupResult(
+                path: path, bytes: bytes,
+                durationMs: Int(
+                    elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)),
+            status: .created
         )
     }
 

@@ -132,7 +132,10 @@ struct Backup: AsyncParsableCommand {
     @OptionGroup var admin: AdminOptions
     func run() async throws {
         try await runAdmin {
-            let body = JSONValue.object(["path": .string(file)]).jsonText()
+            // The gateway writes it; a relative name means the caller's directory (the admin API is
+            // on the same host unless configured otherwise).
+            let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+            let body = JSONValue.object(["path": .string(path)]).jsonText()
             let (_, result) = try await admin.client.post("/v1/backup", json: Array(body.utf8))
             admin.print(result) {
                 "backup written to \(AdminRendering.text($0["path"])) (\(AdminRendering.text($0["bytes"])) bytes, \(AdminRendering.text($0["duration_ms"])) ms)"

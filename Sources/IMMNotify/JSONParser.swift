@@ -4,9 +4,14 @@ struct JSONParser {
     let bytes: [UInt8]
     /// The next byte to read.
     var index = 0
+    /// Whether a member name repeated within one object is an error (the last one wins otherwise).
+    let rejectsDuplicateKeys: Bool
 
     /// Prepares to read `bytes`.
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], rejectsDuplicateKeys: Bool = false) {
+        self.bytes = bytes
+        self.rejectsDuplicateKeys = rejectsDuplicateKeys
+    }
 
     /// Reads exactly one value, allowing whitespace around it and nothing else.
     mutating func parseDocument() throws -> JSONValue {
@@ -70,7 +75,10 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue(depth: depth + 1)
+            let value = try parseValue(depth: depth + 1)
+            if members.updateValue(value, forKey: key) != nil, rejectsDuplicateKeys {
+                throw error("member '\(key)' appears twice in one object")
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") {

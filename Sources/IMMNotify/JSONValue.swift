@@ -17,9 +17,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
     /// The deepest nesting `parse` accepts.
     public static let maxDepth = 64
 
-    /// Parses a complete JSON text (surrounding whitespace allowed).
-    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+    /// Parses a complete JSON text (surrounding whitespace allowed). With `rejectingDuplicateKeys`,
+    /// a member name repeated within one object is an error (for request bodies, where JSON
+    /// decoders disagree on which one wins); otherwise the last one wins.
+    public static func parse(_ bytes: [UInt8], rejectingDuplicateKeys: Bool = false) throws -> JSONValue {
+        var parser = JSONParser(bytes: bytes, rejectsDuplicateKeys: rejectingDuplicateKeys)
         return try parser.parseDocument()
     }
 

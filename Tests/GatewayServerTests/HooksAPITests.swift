@@ -49,7 +49,8 @@ struct HooksAPITests {
                 (#"{"enabled":"true"}"#, "enabled"), (#"{"timeout_seconds":"5"}"#, "timeout_seconds"),
                 (#"{"filter":{"statuss":["succeeded"]}}"#, "filter.statuss"),
                 (#"{"filter":{"status":["bogus"]}}"#, "filter.status"),
-                (#"{"retry_schedule":[9223372036854775807]}"#, "retry_schedule"),
+                (#"{"retry_schedule":[9223372036854775807]}"#, "retry_schedule[0]"),
+                (#"{"retry_schedule":[5, 2592001]}"#, "retry_schedule"), (#"{"max_in_flight":1.5}"#, "max_in_flight"),
             ]
             for (patch, field) in refused {
                 let (status, answer) = try await client.send(.patch, "/v1/hooks/photos", patch)

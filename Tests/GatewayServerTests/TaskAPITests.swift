@@ -76,6 +76,9 @@ struct TaskAPITests {
             (#"{"TaskId":"T","Taskid":"U"}"#, "Taskid"),
             (#"{"TaskId":"T","deadline":"tomorrow"}"#, "deadline"),
             (#"{"TaskId":"T","labels":{"a":1}}"#, "labels.a"),
+            (#"{"TaskId":"T","MaxResult":5.5}"#, "MaxResult"),
+            (#"{"TaskId":"T","Sources":[{"URI":"oss://b/o","Uri":"oss://b/p"}]}"#, "Sources[0].Uri"),
+            (#"{"TaskId":"ctl\u0000x"}"#, "TaskId"),
         ])
     func invalidSubmission(json: String, field: String) async throws {
         let gateway = try await TestGateway.make()
@@ -86,6 +89,17 @@ struct TaskAPITests {
             #expect(error?["field"]?.stringValue == field, "\(String(describing: error))")
             #expect(error?["message"]?.stringValue?.contains(field) == true)
         }
+    }
+
+    @Test("a member given twice in one body is 400, not whichever one a decoder keeps")
+    func duplicateMembers() async throws {
+        let gateway = try await TestGateway.make()
+        try await gateway.adminApplication.test(.router) { client in
+            let response = try await post(client, #"{"TaskId":"S-1","TaskId":"S-2"}"#)
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "invalid_json")
+        }
+        #expect(try await gateway.store.submission(taskId: "S-1") == nil)
     }
 
     @Test("bad task queries are 400; unknown tasks 404")

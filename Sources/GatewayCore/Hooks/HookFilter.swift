@@ -32,14 +32,7 @@ public struct HookFilter: Sendable, Codable, Equatable {
     /// Decodes strictly: a misspelt key (`statuss`) is an error, never a filter that silently
     /// matches everything.
     public init(from decoder: any Decoder) throws {
-        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-        if let unknown = keys.sorted().first(where: { CodingKeys(rawValue: $0) == nil }) {
-            let known = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
-            throw DecodingError.dataCorrupted(
-                .init(
-                    codingPath: decoder.codingPath + [AnyKey(stringValue: unknown)],
-                    debugDescription: "unknown field; known fields: \(known)"))
-        }
+        try StrictKeys.refuseUnknown(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             status: try container.decodeIfPresent([String].self, forKey: .status),
@@ -47,13 +40,6 @@ public struct HookFilter: Sendable, Codable, Equatable {
             dataset: try container.decodeIfPresent([String].self, forKey: .dataset),
             labels: try container.decodeIfPresent([String: String].self, forKey: .labels),
             taskTypes: try container.decodeIfPresent([String].self, forKey: .taskTypes))
-    }
-
-    private struct AnyKey: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 
     /// Checks the values: a status IMM never sends or a label key no submission can carry makes a

@@ -9,6 +9,10 @@ extension Submission {
         let trimmed = taskId.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw .invalid("TaskId", "is required") }
         guard taskId.utf8.count <= 256 else { throw .invalid("TaskId", "is longer than 256 bytes") }
+        for (field, value) in [("TaskId", taskId), ("EventId", eventId ?? ""), ("RequestId", requestId ?? "")]
+        where value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw .invalid(field, "must not contain control characters")
+        }
         if let maxResult, !(0...100).contains(maxResult) {
             throw .invalid("MaxResult", "must be from 0 to 100, not \(maxResult)")
         }

@@ -12,7 +12,13 @@ public struct Submission: Sendable, Equatable, Codable {
         /// Creates a source.
         public init(uri: String) { self.uri = uri }
 
-        enum CodingKeys: String, CodingKey {
+        /// Decodes strictly: a misspelt key is an error, not a source without its URI.
+        public init(from decoder: any Decoder) throws {
+            try StrictKeys.refuseUnknown(decoder, CodingKeys.self)
+            uri = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .uri)
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case uri = "URI"
         }
     }

@@ -176,8 +176,8 @@ public struct HooksController<Context: RequestContext>: Sendable {
 
     static func decode(_ request: Request) async throws -> HookSpec {
         let allowed = Set(HookSpec.CodingKeys.allCases.map(\.rawValue))
-        let bytes = try await JSONBody.object(request, allowed: allowed, code: "invalid_hook", maxBytes: 64 * 1024)
-            .bytes
-        return try JSONBody.decode(HookSpec.self, from: bytes, code: "invalid_hook")
+        let body = try await JSONBody.object(request, allowed: allowed, code: "invalid_hook", maxBytes: 64 * 1024)
+            .value
+        return try JSONBody.decode(HookSpec.self, from: body, code: "invalid_hook")
     }
 }

@@ -87,8 +87,7 @@ public struct OperationsController<Context: RequestContext>: Sendable {
         let fields = try await body(request, allowed: allowed)
         var filterFields = fields.value.objectValue ?? [:]
         for key in ["rate_per_second", "dry_run", "requested_by"] { filterFields[key] = nil }
-        let filter = try JSONBody.decode(
-            ReplayFilter.self, from: Array(JSONValue.object(filterFields).jsonText().utf8), code: "invalid_request")
+        let filter = try JSONBody.decode(ReplayFilter.self, from: .object(filterFields), code: "invalid_request")
         let rate = try fields.number("rate_per_second")
         if let rate, !ReplayService.rateRange.contains(rate) {
             var error = APIError.badRequest(

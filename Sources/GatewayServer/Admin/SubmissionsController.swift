@@ -30,10 +30,10 @@ public struct SubmissionsController<Context: RequestContext>: Sendable {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let allowed = Set(Submission.CodingKeys.allCases.map(\.rawValue))
-        let bytes = try await JSONBody.object(
+        let body = try await JSONBody.object(
             request, allowed: allowed, code: "invalid_submission", maxBytes: Self.maxBodyBytes
-        ).bytes
-        let submission = try Self.decode(bytes)
+        ).value
+        let submission = try JSONBody.decode(Submission.self, from: body, code: "invalid_submission")
         let outcome: SubmissionOutcome
         do {
             outcome = try await store.recordSubmission(submission, at: clock.now())
@@ -58,10 +58,5 @@ public struct SubmissionsController<Context: RequestContext>: Sendable {
             throw APIError.notFound("no submission for TaskId \(taskId)")
         }
         return try JSONResponse.make(submission)
-    }
-
-    /// Decodes a submission body whose keys were already checked, naming the field at fault.
-    static func decode(_ bytes: [UInt8]) throws -> Submission {
-        try JSONBody.decode(Submission.self, from: bytes, code: "invalid_submission")
     }
 }

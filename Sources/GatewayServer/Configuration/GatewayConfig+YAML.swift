@@ -67,13 +67,15 @@ extension GatewayConfig {
                 throw ConfigurationError("unknown configuration key 'hooks[\(index)].\(key)'")
             }
             do {
-                let spec = try JSONDecoder().decode(HookSpec.self, from: Data(json.jsonText().utf8))
+                let spec = try JSONValueDecoder().decode(HookSpec.self, from: json)
                 guard spec.name != nil, spec.url != nil else {
                     throw ConfigurationError("hooks[\(index)] needs 'name' and 'url'")
                 }
                 return spec
             } catch let error as ConfigurationError {
                 throw error
+            } catch let error as DecodingError {
+                throw ConfigurationError("hooks[\(index)]: \(JSONBody.describe(error))")
             } catch {
                 throw ConfigurationError("hooks[\(index)]: \(error)")
             }

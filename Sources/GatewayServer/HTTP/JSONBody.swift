@@ -16,7 +16,7 @@ enum JSONBody {
         }
         let value: JSONValue
         do {
-            value = try JSONValue.parse(bytes)
+            value = try JSONValue.parse(bytes, rejectingDuplicateKeys: true)
         } catch {
             throw APIError.badRequest("body is not JSON: \(error)", code: "invalid_json")
         }
@@ -34,18 +34,24 @@ enum JSONBody {
 
     /// Decodes a body whose keys `object` already checked into `type`; a value of the wrong type or
     /// shape is a 400 with `code` naming the field (`Sources[0].URI`), never a decoder's dump.
-    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], code: String) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, code: String) throws -> T {
         do {
-            return try JSONDecoder().decode(type, from: Data(bytes))
+            return try JSONValueDecoder().decode(type, from: value)
         } catch let error as DecodingError {
-            let (field, message) = describe(error)
+            let (field, message) = fieldAndMessage(error)
             var apiError = APIError.badRequest(field.isEmpty ? message : "\(field): \(message)", code: code)
             apiError.field = field.isEmpty ? nil : field
             throw apiError
         }
     }
 
-    private static func describe(_ error: DecodingError) -> (String, String) {
+    /// `field: message` for a decoding error, e.g. `retry_schedule[0]: must be a whole number…`.
+    static func describe(_ error: DecodingError) -> String {
+        let (field, message) = fieldAndMessage(error)
+        return field.isEmpty ? message : "\(field): \(message)"
+    }
+
+    private static func fieldAndMessage(_ error: DecodingError) -> (String, String) {
         func path(_ keys: [any CodingKey]) -> String {
             keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
                 .trimmingCharacters(in: CharacterSet(charactersIn: ".")).replacingOccurrences(of: ".[", with: "[")

@@ -47,6 +47,32 @@ struct AdminCLITests {
         #expect(unreachable?.message.contains("cannot reach") == true)
     }
 
+    @Test("hooks test exits 1 when the receiver refuses the test event, 0 when it accepts it")
+    func hooksTestExitCode() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashSafetyTests.executable))
+        let receiver = RecordingReceiver()
+        receiver.script([.init(status: .internalServerError)])
+        try await receiver.serve {
+            let gateway = try await TestGateway.make(try TestGateway.config(hooks: [receiver.hook("sink")]))
+            try await gateway.running { _, admin in
+                func run() async throws -> Int32 {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: CrashSafetyTests.executable)
+                    process.arguments = ["hooks", "test", "sink", "--server", "http://127.0.0.1:\(admin)"]
+                    process.standardOutput = FileHandle.nullDevice
+                    process.standardError = FileHandle.nullDevice
+                    try process.run()
+                    while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+                    return process.terminationStatus
+                }
+                let refused = try await run()
+                #expect(refused == 1, "the receiver answered 500")
+                let accepted = try await run()
+                #expect(accepted == 0, "the receiver answered 200")
+            }
+        }
+    }
+
     @Test("tables align their columns")
     func table() {
         let text = TextTable.render(headers: ["A", "LONGER"], rows: [["wide cell", "x"], ["y", "z"]])

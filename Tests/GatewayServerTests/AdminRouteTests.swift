@@ -121,6 +121,7 @@ struct AdminRouteTests {
                 #expect(denied.errorCode == "unauthorized")
                 let wrong = try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer nope"])
                 #expect(wrong.status == .unauthorized, "\(uri)")
+                #expect(wrong.headers[.wwwAuthenticate] == #"Bearer error="invalid_token""#)
                 let allowed = try await client.execute(
                     uri: uri, method: .get, headers: [.authorization: "Bearer s3cret"])
                 #expect(allowed.status == .ok, "\(uri)")

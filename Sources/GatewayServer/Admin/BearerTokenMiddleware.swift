@@ -27,7 +27,9 @@ public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let presented = Array(header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces).utf8)
         guard EventBridgeVerifier.constantTimeEqual(presented, token) else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "invalid bearer token")
+            var error = APIError(.unauthorized, code: "unauthorized", message: "invalid bearer token")
+            error.headers[.wwwAuthenticate] = #"Bearer error="invalid_token""#
+            throw error
         }
         return try await next(request, context)
     }

@@ -11,7 +11,7 @@ enum OpenAPIDocument {
           version: "1"
           description: |
             Local admin API of IMM Gateway (default listener 127.0.0.1:8081). When admin.token is set, every
-            route except /healthz requires "Authorization: Bearer <token>". Errors are
+            route except the probes (/healthz, /readyz) requires "Authorization: Bearer <token>". Errors are
             {"error":{"code","message"[,"field"]}}; unknown query parameters are rejected with 400.
             Lists are newest first and paginated with an opaque cursor (next_cursor).
         servers:

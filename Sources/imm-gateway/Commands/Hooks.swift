@@ -147,15 +147,25 @@ struct Hooks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Send a signed test event and show the attempt.")
         @Argument(help: "The hook's name.") var name: String
         @OptionGroup var admin: AdminOptions
-        func run() async throws { try await action(admin, name, "test", AdminRendering.attempt) }
+        func run() async throws {
+            try await action(admin, name, "test", AdminRendering.attempt) { attempt in
+                // The receiver did not accept it: a script checking a hook must see a failure.
+                guard let status = attempt["status_code"]?.intValue, (200..<300).contains(status) else {
+                    throw AdminClientError(message: "the test event was not accepted")
+                }
+            }
+        }
     }
 }
 
 /// `POST /v1/hooks/{name}/{verb}` and print the answer.
-private func action(_ admin: AdminOptions, _ name: String, _ verb: String, _ render: (JSONValue) -> String) async throws
-{
+private func action(
+    _ admin: AdminOptions, _ name: String, _ verb: String, _ render: (JSONValue) -> String,
+    check: (JSONValue) throws -> Void = { _ in }
+) async throws {
     try await runAdmin {
         let (_, body) = try await admin.client.post("/v1/hooks/\(AdminClient.encode(name))/\(verb)", json: [])
         admin.print(body, render)
+        try check(body)
     }
 }

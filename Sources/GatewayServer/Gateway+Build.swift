@@ -91,7 +91,8 @@ public func buildGateway(
     ingestRouter.middlewares.add(JSONErrorMiddleware())
     IngestController(
         ingestor: ingestor, mnsPath: config.ingest.mnsPath, eventBridgePath: config.ingest.eventBridgePath,
-        maxBodyBytes: config.ingest.maxBodyBytes
+        maxBodyBytes: config.ingest.maxBodyBytes, maxHeaderBytes: config.ingest.maxHeaderBytes,
+        maxHeaderCount: config.ingest.maxHeaderCount
     ).addRoutes(to: ingestRouter)
     if config.ingest.benchRoute {
         ingestRouter.post("/bench/noop") { request, _ -> Response in
@@ -109,9 +110,12 @@ public func buildGateway(
                 bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)))
         ],
         idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
+        // The decoder's own caps sit above the configured limits, which the ingest routes check
+        // themselves: a head a little over them gets a JSON 431 and is recorded, not a bare 400.
         httpDecoderConfiguration: .init(
-            maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes,
-            maxHeaderFieldCount: limits.maxHeaderCount))
+            maxHeaderFieldSize: limits.maxHeaderBytes * IngestController<BasicRequestContext>.decoderHeaderAllowance,
+            maxHeaderListSize: limits.maxHeaderBytes * IngestController<BasicRequestContext>.decoderHeaderAllowance,
+            maxHeaderFieldCount: limits.maxHeaderCount * IngestController<BasicRequestContext>.decoderHeaderAllowance))
     let ingestApplication = Application(
         router: ingestRouter, server: .http1(configuration: http1),
         configuration: .init(

@@ -13,21 +13,28 @@ import Testing
 
 @Suite("Hostile input at the HTTP layer")
 struct HardeningTests {
-    @Test("oversized header blocks and too many header fields are refused before any handler runs")
+    @Test("a head over the limits is a JSON 431, recorded; far over them the decoder refuses it")
     func headerLimits() async throws {
         var config = try TestGateway.config()
         config.ingest.maxHeaderBytes = 4096
         config.ingest.maxHeaderCount = 20
         let gateway = try await TestGateway.make(config)
         try await gateway.ingestApplication.test(.live) { client in
-            let big = try? await client.execute(
+            let big = try await client.execute(
                 uri: "/notifications", method: .post,
                 headers: [HTTPField.Name("x-big")!: String(repeating: "a", count: 8192)])
-            #expect(big == nil || big?.status == .requestHeaderFieldsTooLarge || big?.status == .badRequest)
+            #expect(big.status == .requestHeaderFieldsTooLarge)
+            #expect(big.errorCode == "headers_too_large")
             var many = HTTPFields()
             for index in 0..<40 { many.append(HTTPField(name: HTTPField.Name("x-h\(index)")!, value: "v")) }
-            let crowded = try? await client.execute(uri: "/notifications", method: .post, headers: many)
-            #expect(crowded == nil || crowded?.status == .requestHeaderFieldsTooLarge || crowded?.status == .badRequest)
+            let crowded = try await client.execute(uri: "/notifications", method: .post, headers: many)
+            #expect(crowded.status == .requestHeaderFieldsTooLarge)
+            #expect(crowded.errorCode == "headers_too_large")
+            // Far over the limit the decoder refuses the head before any handler runs.
+            let huge = try? await client.execute(
+                uri: "/notifications", method: .post,
+                headers: [HTTPField.Name("x-huge")!: String(repeating: "a", count: 40_000)])
+            #expect(huge == nil || huge?.status == .badRequest)
             // The hostile requests closed their connection; a new one is still served.
             let port = try #require(client.port)
             let fixture = try Fixtures.request("tampered-body")
@@ -41,6 +48,8 @@ struct HardeningTests {
             #expect(reply.status == 403, "the listener still serves after hostile requests")
         }
         #expect(try await gateway.store.events(limit: 10, before: nil).items.isEmpty)
+        let recorded = try await gateway.store.rejections(limit: 10, before: nil).items.map(\.record.reason)
+        #expect(recorded.filter { $0 == "headers_too_large" }.count == 2, "\(recorded)")
     }
 
     @Test("duplicate signature headers do not confuse verification: the first value is the one signed")

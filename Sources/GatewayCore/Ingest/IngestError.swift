@@ -14,6 +14,7 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         case staleTimestamp = "stale_timestamp"
         case notConfigured = "endpoint_not_configured"
         case payloadTooLarge = "payload_too_large"
+        case headersTooLarge = "headers_too_large"
         case certificateUnavailable = "certificate_unavailable"
         case storeUnavailable = "store_unavailable"
     }
@@ -37,6 +38,7 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             .staleTimestamp, .notConfigured:
             403
         case .payloadTooLarge: 413
+        case .headersTooLarge: 431
         case .certificateUnavailable, .storeUnavailable: 503
         }
     }
@@ -50,6 +52,11 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store could not commit; the sender must retry.
     public static func storeUnavailable(_ detail: String) -> IngestError {
         IngestError(.storeUnavailable, "the notification could not be stored durably, retry later (\(detail))")
+    }
+
+    /// The request head is over the configured size or field count.
+    public static func headersTooLarge(_ detail: String) -> IngestError {
+        IngestError(.headersTooLarge, "request headers \(detail)")
     }
 
     /// The body is over the configured limit.

@@ -11,14 +11,26 @@ public struct IngestController<Context: RequestContext>: Sendable {
     let mnsPath: String
     let eventBridgePath: String
     let maxBodyBytes: Int
+    let maxHeaderBytes: Int
+    let maxHeaderCount: Int
 
     /// Creates the controller.
-    public init(ingestor: NotificationIngestor, mnsPath: String, eventBridgePath: String, maxBodyBytes: Int) {
+    public init(
+        ingestor: NotificationIngestor, mnsPath: String, eventBridgePath: String, maxBodyBytes: Int,
+        maxHeaderBytes: Int = 65_536, maxHeaderCount: Int = 100
+    ) {
         self.ingestor = ingestor
         self.mnsPath = mnsPath
         self.eventBridgePath = eventBridgePath
         self.maxBodyBytes = maxBodyBytes
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxHeaderCount = maxHeaderCount
     }
+
+    /// How far past the configured header limits the HTTP decoder itself lets a head through:
+    /// within it, an oversized head gets a JSON 431 and is recorded like any refusal; beyond it
+    /// (abuse, not a misconfigured sender) the decoder refuses it with a bare 400 and closes.
+    public static var decoderHeaderAllowance: Int { 4 }
 
     /// Registers the routes.
     public func addRoutes(to router: Router<Context>) {
@@ -43,6 +55,11 @@ public struct IngestController<Context: RequestContext>: Sendable {
         ingest: (CapturedRequest) async -> Result<IngestOutcome, IngestError>
     ) async throws -> Response {
         let (captured, complete) = try await capture(request)
+        if let problem = headerProblem(request) {
+            let error = IngestError.headersTooLarge(problem)
+            _ = await ingestor.refuse(captured, channel: channel, error: error, bodySize: captured.body.count)
+            throw APIError(error)
+        }
         guard complete else {
             let error = IngestError.payloadTooLarge(limit: maxBodyBytes)
             let declared = request.headers[.contentLength].flatMap(Int.init)
@@ -59,6 +76,16 @@ public struct IngestController<Context: RequestContext>: Sendable {
         case .failure(let error):
             throw APIError(error)
         }
+    }
+
+    /// Why the head is over the configured limits (size counts names, values and `: ` + CRLF per
+    /// field, as the HTTP decoder does), or nil.
+    private func headerProblem(_ request: Request) -> String? {
+        let count = request.headers.count
+        if count > maxHeaderCount { return "have \(count) fields; at most \(maxHeaderCount) are accepted" }
+        let bytes = request.headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 4 }
+        if bytes > maxHeaderBytes { return "are \(bytes) bytes; at most \(maxHeaderBytes) are accepted" }
+        return nil
     }
 
     /// Reads the request into a `CapturedRequest`, stopping once the body passes the limit (the

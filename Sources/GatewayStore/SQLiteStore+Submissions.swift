@@ -173,12 +173,14 @@ extension SQLiteStore {
         }
     }
 
-    /// Moves open tasks whose deadline passed to `expired`.
+    /// Moves open tasks whose deadline passed to `expired`. Through the partial index of open tasks
+    /// by deadline, named: left to itself the planner read every open task through task_state, in
+    /// the write transaction, every 30 s (about 50-100 ms at 200,000 open tasks).
     public func expireOverdueTasks(at now: Date) async throws -> Int {
         try await writer.write { db in
             try db.execute(
                 sql: """
-                    UPDATE task SET state = 'expired', updatedAt = ?
+                    UPDATE task INDEXED BY task_open_deadline SET state = 'expired', updatedAt = ?
                     WHERE state IN ('submitted', 'running') AND deadline < ?
                     """,
                 arguments: [now.millisecondsSince1970, now.millisecondsSince1970])

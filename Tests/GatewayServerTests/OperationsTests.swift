@@ -362,6 +362,9 @@ struct OperationsTests {
         config.retention.eventsDays = 7
         config.retention.rejectionsMax = 2
         let gateway = try await TestGateway.make(config, clock: clock)
+        _ = try await gateway.store.createHook(
+            Hook(name: "h", url: "https://h.example"), secrets: [WebhookSigner.generateSecret()],
+            at: Fixtures.fixtureDate)
         let old = Records.notification(taskId: "OLD", status: "Running", faces: 0, receivedAt: Fixtures.fixtureDate)
         let result = Records.notification(taskId: "RESULT", receivedAt: Fixtures.fixtureDate)
         let later = Records.notification(taskId: "LATER", status: "Running", faces: 0, receivedAt: Fixtures.fixtureDate)
@@ -373,12 +376,24 @@ struct OperationsTests {
         for name in ["tampered-body", "tampered-header", "tampered-signature"] {
             _ = await gateway.ingestor.ingestMNS(try Fixtures.request(name))
         }
+        // Every delivery delivered, but LATER's: a dead letter, which must stay visible and redrivable.
+        let claimed = try await gateway.store.claimDueDeliveries(
+            at: Fixtures.fixtureDate, limit: 10, lease: 30, inFlight: [:])
+        try await gateway.store.finishAll(
+            claimed.map { item in
+                DeliveryFinish(
+                    deliveryId: item.delivery.id, attempt: nil,
+                    outcome: item.delivery.taskId == "LATER" ? .dead : .delivered, at: Fixtures.fixtureDate,
+                    lease: item.lease)
+            })
         clock.advance(by: 9 * 86_400)
         let deleted = try await gateway.retention.sweep(batch: 1)
         // Batches of one: the sweep's cursor goes on past the kept result event to the one after it.
-        #expect(deleted == 3, "the two old Running events and the oldest rejection")
+        #expect(deleted == 2, "the old delivered Running event and the oldest rejection")
         let remaining = try await gateway.store.events(limit: 10, before: nil).items.map { $0.decoded.taskId }
-        #expect(remaining == ["NEW", "RESULT"])
+        #expect(remaining == ["NEW", "LATER", "RESULT"])
+        let dead = try await gateway.store.deliveries(filter: .init(status: .dead), limit: 10, before: nil).items
+        #expect(dead.map(\.taskId) == ["LATER"])
         #expect(try await gateway.store.faces(taskId: "RESULT").count == 2)
         #expect(try await gateway.store.rejections(limit: 10, before: nil).items.count == 2)
     }

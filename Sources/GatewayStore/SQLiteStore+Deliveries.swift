@@ -12,14 +12,15 @@ extension SQLiteStore: DeliveryStore {
     ///
     /// Replays take the same path: `hookIds` narrows the hooks, `ignoreFilter` sends to them whatever
     /// their filter says (an operator named them), `enabledOnly` leaves disabled hooks out, and
-    /// `replayId` tags the deliveries with the replay that made them; `redrive` (a replay or a
+    /// `replayId` tags the deliveries with the replay that made them; `webhookIdSuffix` marks a
+    /// payload that differs from the one first sent under the event's id (reprocess); `redrive` (a replay or a
     /// reprocess sending the event again) turns the hook's earlier `dead` deliveries of the event into
     /// `redriven`, answered by the new one. Returns how many were made.
     @discardableResult
     static func createDeliveries(
         eventId: Int64, taskId: String?, decoded: DecodedNotification, at now: Date, submissionWait: TimeInterval = 0,
         hookIds: Set<Int64>? = nil, ignoreFilter: Bool = false, enabledOnly: Bool = false, replayId: Int64? = nil,
-        redrive: Bool = false, _ db: Database
+        redrive: Bool = false, webhookIdSuffix: String = "", _ db: Database
     ) throws -> Int {
         let allHooks = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, enabled, filter FROM hook ORDER BY id"))
         let hooks = allHooks.filter { row in
@@ -62,7 +63,7 @@ extension SQLiteStore: DeliveryStore {
                     """
             ).run([
                 eventId.databaseValue, hookId.databaseValue, taskId.databaseValue,
-                Delivery.webhookId(eventId: eventId, hookId: hookId).databaseValue,
+                (Delivery.webhookId(eventId: eventId, hookId: hookId) + webhookIdSuffix).databaseValue,
                 (enabled ? DeliveryStatus.pending.rawValue : DeliveryStatus.paused.rawValue).databaseValue,
                 (awaiting ? now.addingTimeInterval(submissionWait).millisecondsSince1970 : ms).databaseValue,
                 labelsPending.databaseValue, replayId.databaseValue, ms.databaseValue, ms.databaseValue,

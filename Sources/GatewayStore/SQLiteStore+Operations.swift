@@ -40,7 +40,22 @@ extension SQLiteStore {
                     decoded.state.rawValue, decoded.decodeError, decoded.contentText, String?.none, eventId,
                 ])
             var taskId: String? = row["correlatedTaskId"]
-            if taskId == nil {
+            if let previous = taskId {
+                // Already joined (an undecodable event finds its task by EventId, or by a TaskId an
+                // older version read): its task is folded again with the content it now has, or,
+                // when that content names a task with a better claim (a TaskId outranks an EventId),
+                // the event moves there and the task it leaves is folded again.
+                let nowMs = now.millisecondsSince1970
+                let target = try Self.correlatedTaskId(decoded, db) ?? previous
+                if target != previous,
+                    let fresh = try Row.fetchOne(
+                        db, sql: "SELECT \(Self.movedEventColumns) FROM event WHERE id = ?", arguments: [eventId])
+                {
+                    _ = try Self.move(event: fresh, to: target, at: nowMs, db)
+                    taskId = target
+                }
+                try Self.refold(taskId: previous, at: nowMs, db)
+            } else {
                 let record = NotificationRecord(
                     receivedAt: Date(millisecondsSince1970: row["receivedAt"]),
                     channel: IngestChannel(rawValue: row["channel"]) ?? .mns, mnsMessageId: row["mnsMessageId"],
@@ -49,9 +64,23 @@ extension SQLiteStore {
                 taskId = try Self.correlate(eventId: eventId, record: record, db)
             }
             guard fanOut else { return 0 }
+            // A new webhook-id: the payload is not the one sent before under the event's id, and a
+            // receiver deduplicating by webhook-id would drop the decoded version as a repeat.
             return try Self.createDeliveries(
-                eventId: eventId, taskId: taskId, decoded: decoded, at: now, enabledOnly: true, redrive: true, db)
+                eventId: eventId, taskId: taskId, decoded: decoded, at: now, enabledOnly: true, redrive: true,
+                webhookIdSuffix: Self.revisionSuffix(decoded.contentText), db)
         }
+    }
+
+    /// `_r` + 8 hex digits of FNV-1a over the content: the same re-decoded content gives the same id.
+    static func revisionSuffix(_ content: String?) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (content ?? "").utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        let hex = String(hash >> 32, radix: 16)
+        return "_r" + String(repeating: "0", count: 8 - hex.count) + hex
     }
 
     /// A consistent copy of the database at `path`, taken while the gateway keeps serving: `VACUUM

@@ -76,7 +76,7 @@ extension SQLiteStore {
             moved += try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, receivedAt, parsedContent, contentText, correlatedTaskId FROM event
+                    SELECT \(movedEventColumns) FROM event
                     WHERE messageId = ? AND (+correlatedTaskId IS NULL OR correlatedTaskId IN
                         (SELECT taskId FROM task WHERE hasSubmission = 0 AND taskId <> ?))
                     ORDER BY id
@@ -89,34 +89,44 @@ extension SQLiteStore {
         moved += try Row.fetchAll(
             db,
             sql: """
-                SELECT id, receivedAt, parsedContent, contentText, correlatedTaskId FROM event
+                SELECT \(movedEventColumns) FROM event
                 WHERE taskId = ? AND correlatedTaskId <> taskId ORDER BY id
                 """,
             arguments: [taskId])
         var left: [String] = []
         for event in moved.sorted(by: { ($0["id"] as Int64) < ($1["id"] as Int64) }) {
-            let previous: String? = event["correlatedTaskId"]
-            try db.execute(sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, event["id"]])
-            try db.execute(
-                sql: """
-                    UPDATE delivery SET taskId = ?, nextAttemptAt = MIN(nextAttemptAt, ?)
-                    WHERE eventId = ? AND taskId IS ?
-                    """,
-                arguments: [taskId, nowMs, event["id"], previous])
-            // Its faces go with it (face_eventId): the task it joins lists them if this is its first
-            // terminal event.
-            try db.execute(sql: "DELETE FROM face WHERE eventId = ?", arguments: [event["id"]])
-            try apply(storedEvent: event, to: taskId, db)
-            if let previous, !left.contains(previous) { left.append(previous) }
+            if let previous = try move(event: event, to: taskId, at: nowMs, db), !left.contains(previous) {
+                left.append(previous)
+            }
         }
         for previous in left { try refold(taskId: previous, at: nowMs, db) }
+    }
+
+    /// The columns `move` and `apply(storedEvent:)` read from an event row.
+    static let movedEventColumns = "id, receivedAt, parsedContent, contentText, correlatedTaskId"
+
+    /// Joins a stored event (a row of `movedEventColumns`) to `taskId`: its deliveries follow it and
+    /// its faces go with it (face_eventId), listed by the task it joins if this is its first terminal
+    /// event. Returns the task it left, which the caller folds again (`refold`).
+    static func move(event: Row, to taskId: String, at nowMs: Int64, _ db: Database) throws -> String? {
+        let previous: String? = event["correlatedTaskId"]
+        try db.execute(sql: "UPDATE event SET correlatedTaskId = ? WHERE id = ?", arguments: [taskId, event["id"]])
+        try db.execute(
+            sql: """
+                UPDATE delivery SET taskId = ?, nextAttemptAt = MIN(nextAttemptAt, ?)
+                WHERE eventId = ? AND taskId IS ?
+                """,
+            arguments: [taskId, nowMs, event["id"], previous])
+        try db.execute(sql: "DELETE FROM face WHERE eventId = ?", arguments: [event["id"]])
+        try apply(storedEvent: event, to: taskId, db)
+        return previous
     }
 
     /// A task that events left, folded again from the events it still holds, in order, so its
     /// status, outcome and faces are theirs and no longer the ones of an event that left. An
     /// unmatched task left with none is removed (its faces with it); a submitted one goes back to
     /// waiting (or expired, past its deadline).
-    private static func refold(taskId: String, at nowMs: Int64, _ db: Database) throws {
+    static func refold(taskId: String, at nowMs: Int64, _ db: Database) throws {
         guard
             let task = try Row.fetchOne(
                 db, sql: "SELECT hasSubmission, deadline FROM task WHERE taskId = ?", arguments: [taskId])

@@ -306,6 +306,42 @@ struct OperationsTests {
         }
     }
 
+    @Test("reprocess of an event already joined by EventId folds its results into that task, under a new webhook-id")
+    func reprocessJoinedEvent() async throws {
+        let receiver = RecordingReceiver()
+        try await receiver.serve {
+            let gateway = try await TestGateway.make(try TestGateway.config(hooks: [receiver.hook("all")]))
+            let now = Fixtures.fixtureDate
+            _ = try await gateway.store.recordSubmission(
+                Submission(taskId: "MINE", eventId: "0ED-fixture0001"), at: now)
+            // Stored by an older version: the envelope id was read (so it joined MINE), the content not.
+            let record = NotificationRecord(
+                receivedAt: now, channel: .mns, mnsMessageId: "A3207B84B43A46AA9B5E05AC2A8B3540",
+                request: try Fixtures.request("succeeded-xml"),
+                evidence: VerificationEvidence(
+                    method: "mns-rsa-sha1", certificateURL: nil, certificateFingerprint: nil, format: "xml"),
+                decoded: DecodedNotification(messageId: "0ED-fixture0001", state: .undecodable, decodeError: "old"))
+            _ = try await gateway.store.commit([.notification(record)])
+            #expect(try await gateway.store.task(taskId: "MINE")?.state == .submitted)
+            let first = try #require(try await TestGateway.deliveries(of: gateway).first)
+            let result = try await Reprocessor(store: gateway.store, clock: ManualClock(now)).run(fanOut: true)
+            #expect(result.changed == 1)
+            let mine = try #require(try await gateway.store.task(taskId: "MINE"))
+            #expect(mine.state == .succeeded, "the task gets the results the event now carries")
+            #expect(mine.resultEventId == 1)
+            #expect(try await gateway.store.faces(taskId: "MINE").count == 5)
+            let webhookIds = try await TestGateway.deliveries(of: gateway).map(\.webhookId)
+            #expect(webhookIds.count == 2)
+            #expect(Set(webhookIds).count == 2, "the decoded payload is not a repeat of \(first.webhookId)")
+            // Its own TaskId's submission, recorded later, takes it (a TaskId outranks an EventId).
+            _ = try await gateway.store.recordSubmission(Submission(taskId: "CreateFacesSearchingTask-0001"), at: now)
+            #expect(try await gateway.store.task(taskId: "CreateFacesSearchingTask-0001")?.state == .succeeded)
+            #expect(try await gateway.store.faces(taskId: "CreateFacesSearchingTask-0001").count == 5)
+            #expect(try await gateway.store.task(taskId: "MINE")?.state == .submitted)
+            #expect(try await gateway.store.faces(taskId: "MINE").isEmpty)
+        }
+    }
+
     @Test("a backup taken under write load opens and holds what was committed before it")
     func backupUnderLoad() async throws {
         let gateway = try await TestGateway.make()

@@ -147,7 +147,8 @@ public func buildGateway(
         router: adminRouter, server: .http1(configuration: http1),
         configuration: .init(
             address: .hostname(config.admin.listener.host, port: config.admin.listener.port),
-            serverName: "imm-gateway-admin"),
+            serverName: "imm-gateway-admin",
+            availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
         onServerRunning: { channel in listeners.bound("admin", port: channel.localAddress?.port ?? 0) },
         logger: logger)
 

@@ -21,8 +21,13 @@ extension SQLiteStore: IngestStore {
         _ writes: [IngestWrite], completion: @escaping @Sendable (Result<[IngestWriteResult], any Error>) -> Void
     ) {
         let wait = submissionWait
-        writer.asyncWriteWithoutTransaction { db in
-            completion(Result { try Self.commit(writes, submissionWait: wait, db) })
+        writer.asyncWriteWithoutTransaction { [self] db in
+            let result = Result { try Self.commit(writes, submissionWait: wait, db) }
+            switch result {
+            case .success: lastCommitFailure.withLock { $0 = nil }
+            case .failure(let error): lastCommitFailure.withLock { $0 = "\(error)" }
+            }
+            completion(result)
         }
     }
 

@@ -271,8 +271,13 @@ public struct StatusSummary: Sendable {
 }
 
 extension SQLiteStore {
-    /// Whether the database accepts a write right now (an empty write transaction), for `/readyz`.
+    /// Whether the database accepts writes, for `/readyz`: the last ingest commit did not fail (a
+    /// full disk lets an empty transaction through while refusing every push), and a write
+    /// transaction can be opened now (no other process holds the lock).
     public func probeWritable() async throws {
+        if let failure = lastCommitFailure.withLock({ $0 }) {
+            throw ReplayError(description: "the last ingest commit failed: \(failure)")
+        }
         try await writer.write { db in try db.execute(sql: "SELECT 1") }
     }
 }

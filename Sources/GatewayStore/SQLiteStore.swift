@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GatewayCore
+import Synchronization
 
 /// The gateway's SQLite database: the only type that talks SQL. Writes go through invariant-keeping
 /// transactions; the database is also the queue, so nothing lives only in memory.
@@ -26,6 +27,10 @@ public final class SQLiteStore: Sendable {
 
     /// The database file path, or nil for an in-memory database.
     public let path: String?
+
+    /// Why the last ingest commit failed, while no later one succeeded: `/readyz` answers 503 with
+    /// it (a full disk refuses every push while a bare probe transaction still succeeds).
+    let lastCommitFailure = Mutex<String?>(nil)
 
     /// Opens (creating if needed) the database file at `path` in WAL mode and migrates it.
     public init(path: String, durability: Durability = .full, submissionWait: TimeInterval = 0) throws {

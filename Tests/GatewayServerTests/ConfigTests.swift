@@ -89,6 +89,18 @@ struct ConfigTests {
             ("mns: { fetch_certificates: maybe }", "mns.fetch_certificates"),
             ("ingest: { header_timeout_seconds: 0 }", "ingest.header_timeout_seconds"),
             ("ingest: { body_timeout_seconds: forever }", "ingest.body_timeout_seconds"),
+            ("log_level: verbose", "log_level"),
+            ("mns: { signed_path: no-slash }", "mns.signed_path"),
+            ("eventbridge: { target_url: not a url }", "eventbridge.target_url"),
+            (#"mns: { cert_hosts: ["https://evil.example/x"] }"#, "mns.cert_hosts"),
+            ("database: \"\"", "database"),
+            (
+                """
+                hooks:
+                  - { name: a, url: "https://a.example", secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"] }
+                  - { name: a, url: "https://b.example", secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"] }
+                """, "'a' is declared twice"
+            ),
         ])
     func mistakes(yaml: String, key: String) throws {
         let path = try write(yaml)
@@ -96,6 +108,27 @@ struct ConfigTests {
             try GatewayConfig.load(file: path, environment: [:])
         }
         #expect(error.description.contains(key), "\(error.description)")
+    }
+
+    @Test("a YAML null is no value (the default), never the text '~' or 'null'")
+    func yamlNull() throws {
+        let path = try write("eventbridge: { token: ~ }\nadmin: { token: null }\ndatabase:\nlog_level: DEBUG")
+        let config = try GatewayConfig.load(file: path, environment: [:])
+        #expect(config.eventBridge.token == GatewayConfig().eventBridge.token)
+        #expect(config.admin.token.isEmpty)
+        #expect(config.database == GatewayConfig().database)
+        #expect(
+            try GatewayConfig.load(file: try write("eventbridge: { token: \"~\" }"), environment: [:])
+                .eventBridge.token == "~", "a quoted '~' is the text")
+    }
+
+    @Test("a misspelt IMM_GATEWAY_ variable is an error, not silently ignored")
+    func unknownVariable() throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try GatewayConfig.load(file: nil, environment: ["IMM_GATEWAY_INGEST_PROT": "9000"])
+        }
+        #expect(error.description.contains("IMM_GATEWAY_INGEST_PROT"))
+        _ = try GatewayConfig.load(file: nil, environment: ["IMM_GATEWAY_SERVER": "http://127.0.0.1:8081"])
     }
 
     @Test("an exposed admin listener with a token is fine")

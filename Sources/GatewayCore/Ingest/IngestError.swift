@@ -50,8 +50,8 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(code.rawValue): \(message)" }
 
     /// The store could not commit; the sender must retry.
-    public static func storeUnavailable(_ detail: String) -> IngestError {
-        IngestError(.storeUnavailable, "the notification could not be stored durably, retry later (\(detail))")
+    public static var storeUnavailable: IngestError {
+        IngestError(.storeUnavailable, "the notification could not be stored durably, retry later")
     }
 
     /// The request head is over the configured size or field count.

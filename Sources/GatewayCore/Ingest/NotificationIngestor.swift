@@ -114,13 +114,16 @@ public struct NotificationIngestor: Sendable {
                 logger.debug("duplicate notification", metadata: ["gw.event.id": "\(id)"])
                 return .success(.duplicate(eventId: id))
             case .failed(let reason):
-                return .failure(.storeUnavailable(reason))
+                logger.error("notification write failed", metadata: ["gw.error": "\(reason)"])
+                return .failure(.storeUnavailable)
             case .recorded:
-                return .failure(.storeUnavailable("store recorded the notification as a rejection"))
+                logger.error("notification write recorded as a rejection")
+                return .failure(.storeUnavailable)
             }
         } catch {
+            // The detail (SQLite's own message) goes to the log, not to the public listener's caller.
             logger.error("notification commit failed", metadata: ["gw.error": "\(error)"])
-            return .failure(.storeUnavailable("\(error)"))
+            return .failure(.storeUnavailable)
         }
     }
 

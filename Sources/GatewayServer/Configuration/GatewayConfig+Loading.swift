@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import GatewayCore
 import GatewayStore
+import Logging
 import Yams
 
 extension GatewayConfig {
@@ -22,6 +23,9 @@ extension GatewayConfig {
         "delivery.allowed_cidrs", "delivery.auto_disable_after_seconds", "correlation.wait_for_submission_seconds",
         "retention.events_days", "retention.attempts_days", "retention.rejections_days", "retention.rejections_max",
     ]
+
+    /// `IMM_GATEWAY_*` variables the CLI reads that are not configuration keys.
+    static let cliVariables: Set<String> = ["IMM_GATEWAY_SERVER"]
 
     /// Keys whose value is a list of `{url, file}` objects (file only: not settable from the environment).
     static let pinnedListKeys: Set<String> = ["mns.pinned_certificates", "eventbridge.pinned_certificates"]
@@ -48,8 +52,15 @@ extension GatewayConfig {
             (fileValues, pinned, hooks) = try flatten(yaml: text, file: file)
         }
         var environmentValues: [String: String] = [:]
+        let knownVariables = Set(encodeKeys(Dictionary(uniqueKeysWithValues: scalarKeys.map { ($0, "") })).keys)
         for (name, value) in environment where name.hasPrefix(environmentPrefix) {
-            environmentValues[String(name.dropFirst(environmentPrefix.count))] = value
+            let key = String(name.dropFirst(environmentPrefix.count))
+            // A misspelt variable (IMM_GATEWAY_INGEST_PROT) would otherwise be ignored without a word.
+            guard knownVariables.contains(key) || cliVariables.contains(name) else {
+                throw ConfigurationError(
+                    "unknown environment variable \(name) (no configuration key '\(key.lowercased())')")
+            }
+            environmentValues[key] = value
         }
         for key in overrides.keys where !scalarKeys.contains(key) {
             throw ConfigurationError("unknown configuration key '\(key)'")
@@ -77,6 +88,11 @@ extension GatewayConfig {
         }
         config.durability = parsed
         config.logLevel = try lookup.string("log_level", default: config.logLevel)
+        guard Logger.Level(rawValue: config.logLevel.lowercased()) != nil else {
+            throw ConfigurationError(
+                "log_level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(config.logLevel)'"
+            )
+        }
         config.maxCommitBatch = try lookup.int("max_commit_batch", default: config.maxCommitBatch, range: 1...10_000)
         config.ingest.listener.host = try lookup.string("ingest.host", default: config.ingest.listener.host)
         config.ingest.listener.port = try lookup.int(
@@ -170,6 +186,33 @@ extension GatewayConfig {
         }
         for pin in mns.pinnedCertificates + eventBridge.pinnedCertificates where pin.url.isEmpty || pin.file.isEmpty {
             throw ConfigurationError("every pinned certificate needs both 'url' and 'file'")
+        }
+        if database.isEmpty { throw ConfigurationError("database must name a file") }
+        if !mns.signedPath.isEmpty && !mns.signedPath.hasPrefix("/") {
+            throw ConfigurationError("mns.signed_path must start with '/', not '\(mns.signedPath)'")
+        }
+        if !eventBridge.targetURL.isEmpty {
+            guard let url = URLComponents(string: eventBridge.targetURL), ["http", "https"].contains(url.scheme ?? ""),
+                url.host?.isEmpty == false
+            else {
+                throw ConfigurationError(
+                    "eventbridge.target_url must be the http(s) URL configured in EventBridge, not '\(eventBridge.targetURL)'"
+                )
+            }
+        }
+        for (key, hosts) in [("mns.cert_hosts", mns.certHosts), ("eventbridge.cert_hosts", eventBridge.certHosts)] {
+            for host in hosts
+            where host.isEmpty || !host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.".contains($0)) })
+            {
+                throw ConfigurationError("\(key): '\(host)' is not a host name (no scheme, path or port)")
+            }
+        }
+        var names = Set<String>()
+        for hook in hooks {
+            guard let name = hook.name else { continue }
+            guard names.insert(name).inserted else {
+                throw ConfigurationError("hooks: the name '\(name)' is declared twice")
+            }
         }
     }
 

@@ -37,6 +37,13 @@ extension GatewayConfig {
                 throw ConfigurationError("non-string key under '\(prefix)'")
             }
             let key = prefix.isEmpty ? name : "\(prefix).\(name)"
+            // `key: ~` / `key: null` / `key:` is YAML's "no value": the default, never the text "~".
+            if valueNode.null != nil, valueNode.scalar?.style == .plain || valueNode.scalar == nil {
+                guard scalarKeys.contains(key) || pinnedListKeys.contains(key) else {
+                    throw ConfigurationError("unknown configuration key '\(key)'")
+                }
+                continue
+            }
             if pinnedListKeys.contains(key) {
                 pinned[key] = try pinnedList(valueNode, key: key)
             } else if let child = valueNode.mapping {

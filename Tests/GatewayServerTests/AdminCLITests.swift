@@ -73,6 +73,45 @@ struct AdminCLITests {
         }
     }
 
+    @Test("a second gateway on the same database refuses to start; the first goes on", .timeLimit(.minutes(1)))
+    func oneGatewayPerDatabase() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashSafetyTests.executable))
+        let database = TestGateway.temporaryDatabase()
+        func serve() throws -> (Process, Pipe) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CrashSafetyTests.executable)
+            process.arguments = ["serve", "--database", database, "--ingest-port", "0", "--admin-port", "0"]
+            process.environment = ["PATH": "/usr/bin:/bin"]
+            let errors = Pipe()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = errors
+            try process.run()
+            return (process, errors)
+        }
+        let (first, _) = try serve()
+        defer { first.terminate() }
+        // The first creates the database file and locks it in one step: once the file exists (and a
+        // moment more), a second one must be refused.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !FileManager.default.fileExists(atPath: database) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        var refusal = ""
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            let (second, errors) = try serve()
+            while second.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            if second.isRunning {
+                second.terminate()
+                continue
+            }
+            refusal = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            if second.terminationStatus == 1 && refusal.contains("already serving") { break }
+        }
+        #expect(refusal.contains("another imm-gateway is already serving the database"), "\(refusal)")
+        #expect(first.isRunning, "the first gateway goes on")
+    }
+
     @Test("tables align their columns")
     func table() {
         let text = TextTable.render(headers: ["A", "LONGER"], rows: [["wide cell", "x"], ["y", "z"]])

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Glibc
 import GatewayServer
 import Logging
 import Metrics
@@ -38,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         do {
             settings = try GatewayConfig.load(file: config, overrides: overrides)
         } catch let error as ConfigurationError {
-            throw ValidationError("configuration: \(error.description)")
+            throw ServeError("configuration: \(error.description)")
         }
         let level = Logger.Level(rawValue: settings.logLevel.lowercased()) ?? .info
         let json = settings.logFormat == "json"
@@ -53,6 +55,8 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         MetricsSystem.bootstrap(PrometheusMetricsFactory())
+        let lock = try Self.lockDatabase(settings.database)
+        defer { close(lock) }
         let gateway = try await buildGateway(config: settings)
         var logger = Logger(label: "imm-gateway")
         logger.logLevel = .info
@@ -65,4 +69,32 @@ struct Serve: AsyncParsableCommand {
             ])
         try await gateway.run()
     }
+
+    /// Takes an exclusive `flock` on the database file for as long as this process serves it: a
+    /// second gateway on the same file would run a second dispatcher, expiry, retention and replay
+    /// over the same rows. (`flock` locks are separate from SQLite's own `fcntl` locks, so readers,
+    /// `backup` and the `sqlite3` shell are not affected; the kernel drops the lock when the process
+    /// dies, `kill -9` included.)
+    /// A new database file is created here, readable by its owner only (0600): it holds every
+    /// push's raw request, tokens included; SQLite gives its -wal and -shm files the same mode.
+    static func lockDatabase(_ path: String) throws -> Int32 {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw ServeError("database: cannot open or create \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw ServeError(
+                "another imm-gateway is already serving the database \(path); stop it first (two would deliver twice)")
+        }
+        return descriptor
+    }
+}
+
+/// A start-up failure: printed as one `Error:` line, exit code 1 (not a usage error).
+struct ServeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Glibc
 import GatewayServer
+import Glibc
 import Logging
 import Metrics
 import Prometheus

@@ -164,5 +164,14 @@ struct MetricsTests {
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .ok)
         }
+        // A removed hook's gauges go with it, or a backlog alert would fire for a hook that is gone.
+        config.hooks = []
+        try await gateway.store.deleteHook(named: "h")
+        try await gateway.adminApplication.test(.router) { client in
+            let response = try await client.execute(
+                uri: "/metrics", method: .get, headers: [.authorization: "Bearer t"])
+            let text = String(buffer: response.body)
+            #expect(!text.contains(#"hook="h""#), "\(text)")
+        }
     }
 }

@@ -456,9 +456,10 @@ struct OperationsTests {
                 let hooks = body["hooks"]?.arrayValue ?? []
                 #expect(hooks.count == 2)
                 for hook in hooks {
-                    #expect(hook["pending"]?.stringValue == "1", "\(hook)")
-                    #expect(hook["dead"]?.stringValue == "0", "\(hook)")
-                    #expect(hook["oldest_pending_age_seconds"]?.stringValue == "30", "\(hook)")
+                    #expect(hook["pending"]?.intValue == 1, "\(hook)")
+                    #expect(hook["dead"]?.intValue == 0, "\(hook)")
+                    #expect(hook["oldest_pending_age_seconds"]?.intValue == 30, "\(hook)")
+                    #expect(hook["enabled"] == .bool(true), "\(hook)")
                 }
                 #expect(body["last_rejection"]?["reason"]?.stringValue == "content_md5_mismatch")
                 #expect((body["database_bytes"]?.intValue ?? 0) > 0)

@@ -3,6 +3,7 @@ import GatewayCore
 import GatewayStore
 import Hummingbird
 import Prometheus
+import Synchronization
 
 /// `GET /metrics` (Prometheus text) and `GET /readyz`. Counters and histograms recorded through
 /// swift-metrics land in the registry when `serve` bootstraps the Prometheus factory; the backlog
@@ -11,6 +12,23 @@ public struct MetricsController<Context: RequestContext>: Sendable {
     let store: SQLiteStore
     let clock: any WallClock
     let registry: PrometheusCollectorRegistry
+    /// The hooks the last scrape reported: a hook removed since has its gauges unregistered, or a
+    /// backlog alert would go on firing for a hook that no longer exists.
+    private let reportedHooks = Reported()
+
+    private final class Reported: Sendable {
+        let names = Mutex<Set<String>>([])
+    }
+
+    /// The per-hook gauges: name and help.
+    private static var hookGauges: [(String, String)] {
+        [
+            ("imm_gateway_deliveries_pending", "Deliveries pending, failed (to retry) or in flight"),
+            ("imm_gateway_deliveries_dead", "Deliveries whose retries are exhausted"),
+            ("imm_gateway_deliveries_paused", "Deliveries waiting for a disabled hook"),
+            ("imm_gateway_delivery_oldest_pending_seconds", "Age of the oldest pending delivery"),
+        ]
+    }
 
     /// Creates the controller.
     public init(store: SQLiteStore, clock: any WallClock, registry: PrometheusCollectorRegistry) {
@@ -34,15 +52,18 @@ public struct MetricsController<Context: RequestContext>: Sendable {
                 descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
         }
         for hook in summary.hooks {
-            let labels = [("hook", hook.name)]
-            gauge("imm_gateway_deliveries_pending", "Deliveries pending, failed (to retry) or in flight", labels)
-                .set(to: Double(hook.pending))
-            gauge("imm_gateway_deliveries_dead", "Deliveries whose retries are exhausted", labels).set(
-                to: Double(hook.dead))
-            gauge("imm_gateway_deliveries_paused", "Deliveries waiting for a disabled hook", labels).set(
-                to: Double(hook.paused))
-            gauge("imm_gateway_delivery_oldest_pending_seconds", "Age of the oldest pending delivery", labels)
-                .set(to: Double(hook.oldestPendingAgeSeconds ?? 0))
+            let values = [hook.pending, hook.dead, hook.paused, hook.oldestPendingAgeSeconds ?? 0]
+            for ((name, help), value) in zip(Self.hookGauges, values) {
+                gauge(name, help, [("hook", hook.name)]).set(to: Double(value))
+            }
+        }
+        let current = Set(summary.hooks.map(\.name))
+        let removed = reportedHooks.names.withLock { names in
+            defer { names = current }
+            return names.subtracting(current)
+        }
+        for hook in removed {
+            for (name, help) in Self.hookGauges { registry.unregisterGauge(gauge(name, help, [("hook", hook)])) }
         }
         for state in TaskState.allCases {
             gauge("imm_gateway_tasks", "Tasks by state", [("state", state.rawValue)])

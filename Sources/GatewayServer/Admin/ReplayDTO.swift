@@ -53,19 +53,47 @@ struct StatusDTO: Encodable {
         try container.encode(summary.events, forKey: .events)
         try container.encode(summary.tasks, forKey: .tasks)
         try container.encode(summary.runningReplays, forKey: .runningReplays)
-        try container.encode(
-            summary.hooks.map { hook in
-                [
-                    "name": hook.name, "enabled": "\(hook.enabled)", "pending": "\(hook.pending)",
-                    "dead": "\(hook.dead)",
-                    "paused": "\(hook.paused)",
-                    "oldest_pending_age_seconds": hook.oldestPendingAgeSeconds.map(String.init) ?? "",
-                ]
-            }, forKey: .hooks)
+        // Counts as numbers and the flag as a boolean (they were strings, which a JSON consumer had
+        // to parse back); no pending delivery is null.
+        try container.encode(summary.hooks.map(HookStatusDTO.init), forKey: .hooks)
         try container.encode(
             summary.lastRejectionReason.map {
                 ["reason": $0, "at": summary.lastRejectionAt.map(RFC3339.format) ?? ""]
             },
             forKey: .lastRejection)
+    }
+}
+
+/// One hook's line of `/v1/status`.
+struct HookStatusDTO: Encodable {
+    let name: String
+    let enabled: Bool
+    let pending: Int
+    let dead: Int
+    let paused: Int
+    let oldestPendingAgeSeconds: Int?
+
+    init(_ hook: StatusSummary.HookCounts) {
+        name = hook.name
+        enabled = hook.enabled
+        pending = hook.pending
+        dead = hook.dead
+        paused = hook.paused
+        oldestPendingAgeSeconds = hook.oldestPendingAgeSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, enabled, pending, dead, paused
+        case oldestPendingAgeSeconds = "oldest_pending_age_seconds"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(pending, forKey: .pending)
+        try container.encode(dead, forKey: .dead)
+        try container.encode(paused, forKey: .paused)
+        try container.encode(oldestPendingAgeSeconds, forKey: .oldestPendingAgeSeconds)
     }
 }

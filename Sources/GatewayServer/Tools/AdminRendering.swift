@@ -191,7 +191,7 @@ public enum AdminRendering {
         }
         let hooks = (body["hooks"]?.arrayValue ?? []).map { hook in
             [
-                text(hook["name"]), hook["enabled"]?.stringValue == "true" ? "enabled" : "disabled",
+                text(hook["name"]), hook["enabled"] == .bool(true) ? "enabled" : "disabled",
                 text(hook["pending"]),
                 text(hook["dead"]), text(hook["paused"]), text(hook["oldest_pending_age_seconds"]),
             ]

@@ -98,6 +98,8 @@ extension SQLiteStore {
         let reader = try DatabaseQueue(path: source, configuration: configuration)
         try await reader.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
         try reader.close()
+        // Owner only, like the database it copies: it holds every push's raw request.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return (attributes[.size] as? NSNumber)?.int64Value ?? 0
     }

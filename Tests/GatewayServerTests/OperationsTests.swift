@@ -366,6 +366,8 @@ struct OperationsTests {
         try await load
         #expect(response.0 == .created)
         #expect((response.1["bytes"]?.intValue ?? 0) > 0)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600, "the copy is readable by its owner only")
         let copy = try DatabaseQueue(path: path)
         let (events, integrity) = try await copy.read { db in
             (

@@ -67,7 +67,13 @@ struct Serve: AsyncParsableCommand {
                 "gw.admin": "\(settings.admin.listener.host):\(settings.admin.listener.port)",
                 "gw.database": "\(settings.database)", "gw.durability": "\(settings.durability.rawValue)",
             ])
-        try await gateway.run()
+        do {
+            try await gateway.run()
+        } catch  where "\(error)".contains("Address already in use") {
+            throw ServeError(
+                "a listener's port is already in use (ingest \(settings.ingest.listener.host):\(settings.ingest.listener.port), "
+                    + "admin \(settings.admin.listener.host):\(settings.admin.listener.port)): \(error)")
+        }
     }
 
     /// Takes an exclusive `flock` on the database file for as long as this process serves it: a

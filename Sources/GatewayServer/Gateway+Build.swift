@@ -103,21 +103,27 @@ public func buildGateway(
     ingestRouter.middlewares.add(
         MethodNotAllowedMiddleware(routes: ["POST \(config.ingest.mnsPath)", "POST \(config.ingest.eventBridgePath)"]))
     let limits = config.ingest
-    let http1 = HTTP1Channel.Configuration(
-        additionalChannelHandlers: [
-            RequestDeadlineHandler(
-                headTimeout: .seconds(Int64(limits.headerTimeoutSeconds)),
-                bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)))
-        ],
-        idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
-        // The decoder's own caps sit above the configured limits, which the ingest routes check
-        // themselves: a head a little over them gets a JSON 431 and is recorded, not a bare 400.
-        httpDecoderConfiguration: .init(
-            maxHeaderFieldSize: limits.maxHeaderBytes * IngestController<BasicRequestContext>.decoderHeaderAllowance,
-            maxHeaderListSize: limits.maxHeaderBytes * IngestController<BasicRequestContext>.decoderHeaderAllowance,
-            maxHeaderFieldCount: limits.maxHeaderCount * IngestController<BasicRequestContext>.decoderHeaderAllowance))
+    /// The HTTP/1 settings of a listener whose decoder lets heads through up to `allowance` times
+    /// the configured limits.
+    func http1(allowance: Int) -> HTTP1Channel.Configuration {
+        HTTP1Channel.Configuration(
+            additionalChannelHandlers: [
+                RequestDeadlineHandler(
+                    headTimeout: .seconds(Int64(limits.headerTimeoutSeconds)),
+                    bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)))
+            ],
+            idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: limits.maxHeaderBytes * allowance,
+                maxHeaderListSize: limits.maxHeaderBytes * allowance,
+                maxHeaderFieldCount: limits.maxHeaderCount * allowance))
+    }
+    // On the ingest listener the decoder's own caps sit above the configured limits, which the
+    // ingest routes check themselves: a head a little over them gets a JSON 431 and is recorded, not
+    // a bare 400. The admin listener's decoder enforces the limits exactly.
     let ingestApplication = Application(
-        router: ingestRouter, server: .http1(configuration: http1),
+        router: ingestRouter,
+        server: .http1(configuration: http1(allowance: IngestController<BasicRequestContext>.decoderHeaderAllowance)),
         configuration: .init(
             address: .hostname(config.ingest.listener.host, port: config.ingest.listener.port),
             serverName: "imm-gateway",
@@ -144,7 +150,7 @@ public func buildGateway(
     OpenAPIController().addRoutes(to: adminRoutes)
     adminRouter.middlewares.add(MethodNotAllowedMiddleware(routes: adminRoutes.routes))
     let adminApplication = Application(
-        router: adminRouter, server: .http1(configuration: http1),
+        router: adminRouter, server: .http1(configuration: http1(allowance: 1)),
         configuration: .init(
             address: .hostname(config.admin.listener.host, port: config.admin.listener.port),
             serverName: "imm-gateway-admin",
@@ -211,9 +217,8 @@ func loadPinnedCertificates(_ pins: [GatewayConfig.PinnedCertificate]) throws ->
 /// file no longer declares is handed to the API (origin `api`), where it can be changed or removed.
 func applyConfiguredHooks(_ specs: [HookSpec], store: SQLiteStore, at now: Date) async throws {
     let declared = Set(specs.compactMap(\.name))
-    for var orphan in try await store.hooks() where orphan.origin == "config" && !declared.contains(orphan.name) {
-        orphan.origin = "api"
-        _ = try? await store.updateHook(orphan, at: now)
+    for orphan in try await store.hooks() where orphan.origin == "config" && !declared.contains(orphan.name) {
+        try await store.handOverToAPI(hookNamed: orphan.name, at: now)
     }
     for (index, spec) in specs.enumerated() {
         guard let secrets = spec.secrets, !secrets.isEmpty else {

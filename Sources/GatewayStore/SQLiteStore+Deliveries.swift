@@ -20,13 +20,19 @@ extension SQLiteStore: DeliveryStore {
     static func createDeliveries(
         eventId: Int64, taskId: String?, decoded: DecodedNotification, at now: Date, submissionWait: TimeInterval = 0,
         hookIds: Set<Int64>? = nil, ignoreFilter: Bool = false, enabledOnly: Bool = false, replayId: Int64? = nil,
-        redrive: Bool = false, webhookIdSuffix: String = "", _ db: Database
+        redrive: Bool = false, webhookIdSuffix: String? = nil, _ db: Database
     ) throws -> Int {
         let allHooks = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, enabled, filter FROM hook ORDER BY id"))
         let hooks = allHooks.filter { row in
             (hookIds?.contains(row["id"]) ?? true) && (!enabledOnly || row["enabled"] == true)
         }
         guard !hooks.isEmpty else { return 0 }
+        // A re-decoded event's deliveries carry its revision (see v18); ingest passes "" (a new
+        // event has none), so the hot path reads nothing more.
+        let suffix =
+            try webhookIdSuffix
+            ?? String.fetchOne(db.cachedStatement(sql: "SELECT revision FROM event WHERE id = ?"), arguments: [eventId])
+            ?? ""
         var created = 0
         let filters = try hooks.map { try Self.hookFilter($0["filter"]) }
         // The task's labels are read only when a filter asks for them (most hooks have none).
@@ -63,7 +69,7 @@ extension SQLiteStore: DeliveryStore {
                     """
             ).run([
                 eventId.databaseValue, hookId.databaseValue, taskId.databaseValue,
-                (Delivery.webhookId(eventId: eventId, hookId: hookId) + webhookIdSuffix).databaseValue,
+                (Delivery.webhookId(eventId: eventId, hookId: hookId) + suffix).databaseValue,
                 (enabled ? DeliveryStatus.pending.rawValue : DeliveryStatus.paused.rawValue).databaseValue,
                 (awaiting ? now.addingTimeInterval(submissionWait).millisecondsSince1970 : ms).databaseValue,
                 labelsPending.databaseValue, replayId.databaseValue, ms.databaseValue, ms.databaseValue,

@@ -228,6 +228,16 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
+    /// Makes a hook the config file no longer declares an API hook, as it is (not validated: one
+    /// stored under older, looser rules must still become removable).
+    public func handOverToAPI(hookNamed name: String, at now: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE hook SET origin = 'api', updatedAt = ? WHERE name = ? AND origin = 'config'",
+                arguments: [now.millisecondsSince1970, name])
+        }
+    }
+
     /// Makes `secrets` exactly the hook's signing secrets (for hooks declared in the config file,
     /// where the file is the source of truth).
     public func replaceSecrets(named name: String, secrets: [String], at now: Date) async throws {

@@ -25,7 +25,7 @@ extension SQLiteStore: IngestStore {
             let result = Result { try Self.commit(writes, submissionWait: wait, db) }
             switch result {
             case .success: lastCommitFailure.withLock { $0 = nil }
-            case .failure(let error): lastCommitFailure.withLock { $0 = "\(error)" }
+            case .failure(let error): lastCommitFailure.withLock { $0 = ("\(error)", .now) }
             }
             completion(result)
         }
@@ -125,7 +125,7 @@ extension SQLiteStore: IngestStore {
         }
         try createDeliveries(
             eventId: eventId, taskId: taskId, decoded: decoded, at: record.receivedAt, submissionWait: submissionWait,
-            db)
+            webhookIdSuffix: "", db)
         return .stored(eventId: eventId)
     }
 

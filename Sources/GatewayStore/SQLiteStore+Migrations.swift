@@ -347,6 +347,12 @@ extension SQLiteStore {
             try db.execute(
                 sql: "CREATE INDEX event_taskId_elsewhere ON event(taskId) WHERE correlatedTaskId <> taskId")
         }
+        migrator.registerMigration("v18-event-revision") { db in
+            // The webhook-id suffix of an event re-decoded by reprocess: every later fan-out of it
+            // (replays, redrives) sends the decoded payload under that id, never under the id the
+            // undecodable version went out with (a receiver would drop it as a repeat).
+            try db.execute(sql: "ALTER TABLE event ADD COLUMN revision TEXT")
+        }
         return migrator
     }
 

@@ -31,13 +31,14 @@ extension SQLiteStore {
                 sql: """
                     UPDATE event SET source = ?, messageId = ?, type = ?, subject = ?, eventTime = ?, taskId = ?,
                         taskType = ?, status = ?, projectName = ?, datasetName = ?, decodeState = ?, decodeError = ?,
-                        contentText = ?, parsedContent = ?
+                        contentText = ?, parsedContent = ?, revision = ?
                     WHERE id = ?
                     """,
                 arguments: [
                     decoded.source ?? "", messageId, decoded.type, decoded.subject, decoded.eventTime, decoded.taskId,
                     content?.taskType, content?.status, content?.projectName, content?.datasetName,
-                    decoded.state.rawValue, decoded.decodeError, decoded.contentText, String?.none, eventId,
+                    decoded.state.rawValue, decoded.decodeError, decoded.contentText, String?.none,
+                    Self.revisionSuffix(decoded.contentText), eventId,
                 ])
             var taskId: String? = row["correlatedTaskId"]
             if let previous = taskId {
@@ -67,8 +68,7 @@ extension SQLiteStore {
             // A new webhook-id: the payload is not the one sent before under the event's id, and a
             // receiver deduplicating by webhook-id would drop the decoded version as a repeat.
             return try Self.createDeliveries(
-                eventId: eventId, taskId: taskId, decoded: decoded, at: now, enabledOnly: true, redrive: true,
-                webhookIdSuffix: Self.revisionSuffix(decoded.contentText), db)
+                eventId: eventId, taskId: taskId, decoded: decoded, at: now, enabledOnly: true, redrive: true, db)
         }
     }
 
@@ -277,8 +277,9 @@ extension SQLiteStore {
     /// full disk lets an empty transaction through while refusing every push), and a write
     /// transaction can be opened now (no other process holds the lock).
     public func probeWritable() async throws {
-        if let failure = lastCommitFailure.withLock({ $0 }) {
-            throw ReplayError(description: "the last ingest commit failed: \(failure)")
+        if let failure = lastCommitFailure.withLock({ $0 }), ContinuousClock.now - failure.at < Self.commitFailureWindow
+        {
+            throw ReplayError(description: "the last ingest commit failed: \(failure.reason)")
         }
         try await writer.write { db in try db.execute(sql: "SELECT 1") }
     }

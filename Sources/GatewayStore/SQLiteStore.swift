@@ -28,9 +28,14 @@ public final class SQLiteStore: Sendable {
     /// The database file path, or nil for an in-memory database.
     public let path: String?
 
-    /// Why the last ingest commit failed, while no later one succeeded: `/readyz` answers 503 with
-    /// it (a full disk refuses every push while a bare probe transaction still succeeds).
-    let lastCommitFailure = Mutex<String?>(nil)
+    /// Why the last ingest commit failed and when, while no later one succeeded: `/readyz` answers
+    /// 503 with it for `commitFailureWindow` (a full disk refuses every push while a bare probe
+    /// transaction still succeeds). It expires so that an instance taken out of rotation by its
+    /// probe, and so receiving no push that could succeed, is tried again.
+    let lastCommitFailure = Mutex<(reason: String, at: ContinuousClock.Instant)?>(nil)
+
+    /// How long a failed ingest commit keeps `/readyz` at 503 unless a commit succeeds first.
+    public static let commitFailureWindow: Duration = .seconds(30)
 
     /// Opens (creating if needed) the database file at `path` in WAL mode and migrates it.
     public init(path: String, durability: Durability = .full, submissionWait: TimeInterval = 0) throws {

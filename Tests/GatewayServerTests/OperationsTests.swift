@@ -333,6 +333,11 @@ struct OperationsTests {
             let webhookIds = try await TestGateway.deliveries(of: gateway).map(\.webhookId)
             #expect(webhookIds.count == 2)
             #expect(Set(webhookIds).count == 2, "the decoded payload is not a repeat of \(first.webhookId)")
+            // A later replay sends the decoded payload under the re-decoded id too, never the first one.
+            _ = try await gateway.store.replayEvent(id: 1, hook: "all", at: now)
+            let replayed = try #require(try await TestGateway.deliveries(of: gateway).first)
+            #expect(replayed.webhookId != first.webhookId)
+            #expect(replayed.webhookId.hasPrefix(first.webhookId + "_r"), "\(replayed.webhookId)")
             // Its own TaskId's submission, recorded later, takes it (a TaskId outranks an EventId).
             _ = try await gateway.store.recordSubmission(Submission(taskId: "CreateFacesSearchingTask-0001"), at: now)
             #expect(try await gateway.store.task(taskId: "CreateFacesSearchingTask-0001")?.state == .succeeded)

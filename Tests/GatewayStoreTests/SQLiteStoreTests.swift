@@ -40,7 +40,7 @@ struct SQLiteStoreTests {
                 "v7-fewer-random-indexes", "v8-sequential-face-index", "v9-due-per-hook",
                 "v10-envelope-id-not-unique", "v11-replay-ceiling", "v12-face-uri-by-id",
                 "v13-redriven", "v14-face-task-key-unenforced", "v15-task-resultEventId", "v16-delivery-paused",
-                "v17-event-joined-elsewhere",
+                "v17-event-joined-elsewhere", "v18-event-revision",
             ])
     }
 

@@ -47,9 +47,10 @@ public actor CertificateResolver {
 
     /// The certificate for `url` when it is pinned or already loaded; nil when it must be loaded.
     /// Synchronous, so the common case costs no hop onto the actor.
+    /// The verifiers pass the allow-list's canonical URL, so the URL itself is the key here: no
+    /// parse per push (a miss goes on to `certificate(for:)`, which canonicalises).
     public nonisolated func known(_ url: String) -> RSACertificate? {
-        let key = Self.normalize(url)
-        guard let certificate = pinned[key] ?? memory.withLock({ $0[key] }) else { return nil }
+        guard let certificate = pinned[url] ?? memory.withLock({ $0[url] }) else { return nil }
         hits.increment()
         return certificate
     }
@@ -65,6 +66,7 @@ public actor CertificateResolver {
     public func certificate(for url: String) async throws -> RSACertificate {
         if let certificate = known(url) { return certificate }
         let key = Self.normalize(url)
+        if key != url, let certificate = known(key) { return certificate }
         if let failure = failures[key], clock.now().timeIntervalSince(failure.at) < failureTTL {
             throw CertificateFetchError("recent fetch of \(key) failed: \(failure.reason)")
         }

@@ -57,10 +57,7 @@ public struct ReplayFilter: Sendable, Codable, Equatable {
         }
         since = try date(.since)
         until = try date(.until)
-        if let since, let until, since > until {
-            throw DecodingError.dataCorruptedError(
-                forKey: .until, in: container, debugDescription: "is earlier than since: nothing could match")
-        }
+
         taskIds = try container.decodeIfPresent([String].self, forKey: .taskIds)
         status = try container.decodeIfPresent(String.self, forKey: .status)
         project = try container.decodeIfPresent(String.self, forKey: .project)

@@ -88,6 +88,13 @@ public struct OperationsController<Context: RequestContext>: Sendable {
         var filterFields = fields.value.objectValue ?? [:]
         for key in ["rate_per_second", "dry_run", "requested_by"] { filterFields[key] = nil }
         let filter = try JSONBody.decode(ReplayFilter.self, from: .object(filterFields), code: "invalid_request")
+        // Here, not in the decoder: replays stored before this check are decoded too, and must load.
+        if let since = filter.since, let until = filter.until, since > until {
+            var error = APIError.badRequest(
+                "until: is earlier than since: nothing could match", code: "invalid_request")
+            error.field = "until"
+            throw error
+        }
         let rate = try fields.number("rate_per_second")
         if let rate, !ReplayService.rateRange.contains(rate) {
             var error = APIError.badRequest(

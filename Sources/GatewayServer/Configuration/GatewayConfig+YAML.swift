@@ -65,6 +65,7 @@ extension GatewayConfig {
     }
 
     private static func hookList(_ node: Node) throws -> [HookSpec] {
+        if node.null != nil { return [] }
         if node.scalar?.string.isEmpty ?? false { return [] }
         guard let sequence = node.sequence else { throw ConfigurationError("'hooks' must be a list of hook objects") }
         return try sequence.enumerated().map { index, item in

@@ -150,12 +150,13 @@ public final class DeliveryDispatcher: Service, Sendable {
             // sent nothing after its first delivery) while this attempt is still to come. A lease
             // already taken over means another attempt owns the delivery: no send.
             // The lease is also renewed when the claim itself waited (a busy writer) or the check
-            // above took long enough that the attempt could outlive it.
+            // above took so long (over 4 of the lease's 5 s margin) that the attempt could outlive
+            // it: rarely, since each renewal is a write of its own when the writer is already busy.
             let wait = reserveRateSlot(item.hook)
             let needed = Self.seconds(wait) + TimeInterval(item.hook.timeoutSeconds + 5)
             if let held = lease,
                 wait > .zero
-                    || Date(timeIntervalSince1970: Double(held) / 1000).timeIntervalSince(clock.now()) < needed - 1
+                    || Date(timeIntervalSince1970: Double(held) / 1000).timeIntervalSince(clock.now()) < needed - 4
             {
                 let until = clock.now().addingTimeInterval(needed)
                 guard let renewed = try await store.renewLease(deliveryId: delivery.id, lease: held, until: until)

@@ -57,7 +57,16 @@ public struct IngestController<Context: RequestContext>: Sendable {
         let (captured, complete) = try await capture(request)
         if let problem = headerProblem(request) {
             let error = IngestError.headersTooLarge(problem)
-            _ = await ingestor.refuse(captured, channel: channel, error: error, bodySize: captured.body.count)
+            // Recorded within the limits: the head of an unauthenticated request up to four times
+            // them, stored for every refusal, would let a flood write that much per request.
+            var kept = captured
+            var budget = maxHeaderBytes
+            kept.headers = Array(
+                captured.headers.prefix(maxHeaderCount).prefix { header in
+                    budget -= header.name.utf8.count + header.value.utf8.count + 4
+                    return budget >= 0
+                })
+            _ = await ingestor.refuse(kept, channel: channel, error: error, bodySize: captured.body.count)
             throw APIError(error)
         }
         guard complete else {

@@ -55,8 +55,9 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         MetricsSystem.bootstrap(PrometheusMetricsFactory())
-        let lock = try Self.lockDatabase(settings.database)
-        defer { close(lock) }
+        // Held until the process exits, never closed: closing any descriptor of the file would also
+        // drop SQLite's own (fcntl) locks on it while the store may still be open.
+        _ = try Self.lockDatabase(settings.database)
         let gateway = try await buildGateway(config: settings)
         var logger = Logger(label: "imm-gateway")
         logger.logLevel = .info

@@ -64,23 +64,12 @@ struct StatusDTO: Encodable {
     }
 }
 
-/// One hook's line of `/v1/status`.
+/// One hook's line of `/v1/status`: counts as numbers, the flag as a boolean, no pending delivery
+/// as null.
 struct HookStatusDTO: Encodable {
-    let name: String
-    let enabled: Bool
-    let pending: Int
-    let dead: Int
-    let paused: Int
-    let oldestPendingAgeSeconds: Int?
+    let hook: StatusSummary.HookCounts
 
-    init(_ hook: StatusSummary.HookCounts) {
-        name = hook.name
-        enabled = hook.enabled
-        pending = hook.pending
-        dead = hook.dead
-        paused = hook.paused
-        oldestPendingAgeSeconds = hook.oldestPendingAgeSeconds
-    }
+    init(_ hook: StatusSummary.HookCounts) { self.hook = hook }
 
     enum CodingKeys: String, CodingKey {
         case name, enabled, pending, dead, paused
@@ -89,11 +78,11 @@ struct HookStatusDTO: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encode(enabled, forKey: .enabled)
-        try container.encode(pending, forKey: .pending)
-        try container.encode(dead, forKey: .dead)
-        try container.encode(paused, forKey: .paused)
-        try container.encode(oldestPendingAgeSeconds, forKey: .oldestPendingAgeSeconds)
+        try container.encode(hook.name, forKey: .name)
+        try container.encode(hook.enabled, forKey: .enabled)
+        try container.encode(hook.pending, forKey: .pending)
+        try container.encode(hook.dead, forKey: .dead)
+        try container.encode(hook.paused, forKey: .paused)
+        try container.encode(hook.oldestPendingAgeSeconds, forKey: .oldestPendingAgeSeconds)
     }
 }

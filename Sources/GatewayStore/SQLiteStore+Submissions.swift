@@ -163,6 +163,8 @@ extension SQLiteStore {
                 state.rawValue, nonEmpty(submitted?.projectName), nonEmpty(submitted?.datasetName), nowMs, taskId,
             ])
         for event in events { try apply(storedEvent: event, to: taskId, db) }
+        // Applying stamps each event's receive time; the task changed now.
+        try db.execute(sql: "UPDATE task SET updatedAt = ? WHERE taskId = ?", arguments: [nowMs, taskId])
     }
 
     /// `apply` for a stored event row (id, receivedAt, parsedContent, contentText).

@@ -48,6 +48,12 @@ struct HardeningTests {
             #expect(reply.status == 403, "the listener still serves after hostile requests")
         }
         #expect(try await gateway.store.events(limit: 10, before: nil).items.isEmpty)
+        // The admin listener's decoder enforces the limits exactly (no 431 route there).
+        try await gateway.adminApplication.test(.live) { client in
+            let big = try? await client.execute(
+                uri: "/healthz", method: .get, headers: [HTTPField.Name("x-big")!: String(repeating: "a", count: 8192)])
+            #expect(big == nil || big?.status == .badRequest, "\(String(describing: big?.status))")
+        }
         let rejections = try await gateway.store.rejections(limit: 10, before: nil).items
         #expect(rejections.filter { $0.record.reason == "headers_too_large" }.count == 2)
         for rejection in rejections where rejection.record.reason == "headers_too_large" {

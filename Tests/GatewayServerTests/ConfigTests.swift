@@ -24,7 +24,7 @@ struct ConfigTests {
         #expect(config.mns.maxClockSkewSeconds == 900)
         #expect(config.mns.pinnedCertificates.isEmpty)
         #expect(config.ingest.headerTimeoutSeconds == 10)
-        #expect(config.ingest.bodyTimeoutSeconds == 60)
+        #expect(config.ingest.bodyTimeoutSeconds == 20)
     }
 
     @Test("the slow-client deadlines come from the file and the environment")

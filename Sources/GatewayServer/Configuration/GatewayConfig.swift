@@ -52,7 +52,7 @@ public struct GatewayConfig: Sendable, Equatable {
         /// byte of a next request on a kept-alive connection); otherwise `408` and the connection closes.
         public var headerTimeoutSeconds = 10
         /// A request body must be complete this long after its head; otherwise the connection closes.
-        public var bodyTimeoutSeconds = 60
+        public var bodyTimeoutSeconds = 20
         /// The largest header block accepted (all fields together), in bytes.
         public var maxHeaderBytes = 65_536
         /// The most header fields accepted.

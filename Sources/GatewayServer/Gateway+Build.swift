@@ -89,12 +89,13 @@ public func buildGateway(
     let ingestRouter = Router(context: BasicRequestContext.self)
     ingestRouter.middlewares.add(MetricsMiddleware())
     ingestRouter.middlewares.add(JSONErrorMiddleware())
-    IngestController(
+    let ingestController = IngestController<BasicRequestContext>(
         ingestor: ingestor, mnsPath: config.ingest.mnsPath, eventBridgePath: config.ingest.eventBridgePath,
         maxBodyBytes: config.ingest.maxBodyBytes, maxHeaderBytes: config.ingest.maxHeaderBytes,
-        maxHeaderCount: config.ingest.maxHeaderCount
-    ).addRoutes(to: ingestRouter)
+        maxHeaderCount: config.ingest.maxHeaderCount)
+    ingestController.addRoutes(to: ingestRouter)
     if config.ingest.benchRoute {
+        ingestController.addUnstoredBenchRoute(to: ingestRouter)
         ingestRouter.post("/bench/noop") { request, _ -> Response in
             for try await _ in request.body {}
             return Response(status: .noContent)

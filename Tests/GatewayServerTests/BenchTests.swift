@@ -44,6 +44,8 @@ struct BenchTests {
             #expect(report.contains("durability unknown (external)"))
             #expect(report.contains(benchRoute ? "baseline (bare 204)" : "baseline (404 on GET /)"), "\(report)")
             #expect(report.contains("ingest (verify+commit)"))
+            // The no-store phase needs the bench route; its pushes are never stored (counted below).
+            #expect(report.contains("verify+decode, no store") == benchRoute, "\(report)")
             #expect(report.contains("admin GET /v1/tasks/{id}"))
             #expect(report.contains("end to end: skipped (external target"))
             #expect(report.contains("gateway memory: unknown (external)"))
@@ -227,6 +229,8 @@ struct BenchTests {
         // The gateway's ingest work is measurable even at 100 requests (the clock ticks every 10 ms;
         // the baseline's few milliseconds may round to 0, ingest's tens of milliseconds do not).
         #expect(!cpu.contains("ingest 0 +"), "\(cpu)")
+        #expect(cpu.contains(", no store "), "\(cpu)")
+        #expect(report.contains("verify+decode, no store"), "\(report)")
     }
 
     @Test("--prefill refuses a target and a sink hook")

@@ -272,4 +272,27 @@ struct IngestRouteTests {
             #expect(response.errorCode == "not_found")
         }
     }
+
+    @Test(
+        "the bench's POST /bench/unstored verifies and decodes as ingest does, stores and records nothing",
+        arguments: [false, true])
+    func unstoredBenchRoute(enabled: Bool) async throws {
+        var config = try TestGateway.config()
+        config.ingest.benchRoute = enabled
+        let gateway = try await TestGateway.make(config)
+        @Sendable func unstored(_ name: String) throws -> CapturedRequest {
+            var request = try Fixtures.request(name)
+            request.target = "/bench/unstored"
+            return request
+        }
+        try await gateway.ingestApplication.test(.router) { client in
+            let valid = try await client.send(try unstored("succeeded-xml"))
+            #expect(valid.status == (enabled ? .noContent : .notFound))
+            let forged = try await client.send(try unstored("tampered-signature"))
+            #expect(forged.status == (enabled ? .forbidden : .notFound))
+            if enabled { #expect(forged.errorCode == "bad_signature") }
+        }
+        #expect(try await gateway.store.events(limit: 10, before: nil).items.isEmpty)
+        #expect(try await gateway.store.rejections(limit: 10, before: nil).items.isEmpty)
+    }
 }

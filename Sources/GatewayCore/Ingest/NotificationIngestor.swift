@@ -34,11 +34,26 @@ public struct NotificationIngestor: Sendable {
     {
         let logger = logger ?? self.logger
         let receivedAt = clock.now()
+        switch await authenticateMNS(request, at: receivedAt) {
+        case .success(let record): return await store(record, logger: logger)
+        case .failure(let error):
+            return await refuse(request, channel: .mns, at: receivedAt, error: error, logger: logger)
+        }
+    }
+
+    /// Verifies and decodes an MNS push, storing and recording nothing: the record `ingestMNS`
+    /// would commit, or why it would refuse the push. The bench's `POST /bench/unstored` runs this
+    /// alone, to measure ingest's ceiling without the database.
+    public func authenticateMNS(_ request: CapturedRequest) async -> Result<NotificationRecord, IngestError> {
+        await authenticateMNS(request, at: clock.now())
+    }
+
+    private func authenticateMNS(_ request: CapturedRequest, at receivedAt: Date) async -> Result<
+        NotificationRecord, IngestError
+    > {
         let certificates = self.certificates
         let report = await mnsVerifier.verify(request, now: receivedAt, certificate: certificates.resolve)
-        if let failure = report.failure {
-            return await refuse(request, channel: .mns, at: receivedAt, error: IngestError(failure), logger: logger)
-        }
+        if let failure = report.failure { return .failure(IngestError(failure)) }
         // An authentic body in no format we read is still stored and acknowledged, as an
         // undecodable event (MNS would retry it briefly, then drop the only copy); `reprocess` can
         // decode it after an upgrade.
@@ -47,12 +62,12 @@ public struct NotificationIngestor: Sendable {
             method: "mns-rsa-sha1", certificateURL: report.certificateURL,
             certificateFingerprint: report.certificateFingerprint,
             format: (try? push.get())?.format.rawValue ?? Self.unreadableFormat)
-        let record = NotificationRecord(
-            receivedAt: receivedAt, channel: .mns,
-            mnsMessageId: nonEmpty((try? push.get())?.messageId) ?? nonEmpty(request.header("x-mns-message-id")),
-            request: request, evidence: evidence,
-            decoded: Self.decoded(push, "MNS push body", NotificationDecoder.decode))
-        return await store(record, logger: logger)
+        return .success(
+            NotificationRecord(
+                receivedAt: receivedAt, channel: .mns,
+                mnsMessageId: nonEmpty((try? push.get())?.messageId) ?? nonEmpty(request.header("x-mns-message-id")),
+                request: request, evidence: evidence,
+                decoded: Self.decoded(push, "MNS push body", NotificationDecoder.decode)))
     }
 
     /// Authenticates, decodes and durably stores an EventBridge CloudEvent.

@@ -68,6 +68,9 @@ extension BenchRunner {
         var baselineLabel: String
         /// The baseline phase.
         var baseline: LoadGenerator.Result
+        /// `POST /bench/unstored`: verify and decode as ingest does, store nothing (needs the bench
+        /// route): ingest's ceiling without the database.
+        var unstored: LoadGenerator.Result?
         /// Ingest flat out (on an empty database when there is a prefill).
         var ingest: LoadGenerator.Result
         /// The rate of the paced phase: half of `ingest`'s throughput.
@@ -83,6 +86,8 @@ extension BenchRunner {
         /// CPU time per request (microseconds) of the gateway and of the loader, baseline and ingest
         /// phases: unlike throughput, little affected by other work on a shared machine.
         var cpu: (baseline: CPUCost, ingest: CPUCost)?
+        /// The gateway's and the loader's CPU per request during `unstored`.
+        var unstoredCPU: CPUCost?
         /// A backlog of deliveries drained by the dispatcher alone (no ingest meanwhile), and the CPU
         /// per delivery meanwhile (the loader's share is the sink's).
         var drain: (deliveries: Int, seconds: Double, cpu: CPUCost?)?
@@ -121,6 +126,15 @@ extension BenchRunner {
         progress(endpoints.baselineLabel)
         let beforeBaseline = CPUSample(gatewayPid: gatewayPid)
         let baseline = await load.run(pushes.map(endpoints.baselineRequest), expected: statuses)
+        let afterBaseline = CPUSample(gatewayPid: gatewayPid)
+        var unstored: (result: LoadGenerator.Result, cpu: CPUCost)?
+        if endpoints.baseline == .benchRoute {
+            progress("verify + decode, no store: POST /bench/unstored")
+            let before = CPUSample(gatewayPid: gatewayPid)
+            let result = await load.run(
+                pushes.map { LoadGenerator.request($0, base: base, path: "/bench/unstored") }, expected: 204..<205)
+            unstored = (result, CPUCost(from: before, to: CPUSample(gatewayPid: gatewayPid), requests: pushes.count))
+        }
         progress("ingest: verify + durable commit + 204")
         let beforeIngest = CPUSample(gatewayPid: gatewayPid)
         let started = ContinuousClock.now
@@ -171,11 +185,13 @@ extension BenchRunner {
             baselineLabel: endpoints.baselineLabel, baseline: baseline, ingest: ingest, halfRate: halfRate, half: half,
             admin: admin, endToEnd: endToEnd)
         figures.drain = drain
+        figures.unstored = unstored?.result
+        if gatewayPid != nil { figures.unstoredCPU = unstored?.cpu }
         figures.notes += busy
         if let commitsBefore, let commitsAfter { figures.halfCommits = commitsAfter.since(commitsBefore) }
         if gatewayPid != nil {
             figures.cpu = (
-                CPUCost(from: beforeBaseline, to: beforeIngest, requests: pushes.count),
+                CPUCost(from: beforeBaseline, to: afterBaseline, requests: pushes.count),
                 CPUCost(from: beforeIngest, to: afterIngest, requests: pushes.count)
             )
         }
@@ -241,104 +257,6 @@ extension BenchRunner {
         let share = String(format: "%.0f %%", used / 0.25 * 100)
         return
             "\(phase): the gateway was still busy (\(share) of a core) after 15 s of waiting; its leftover work is counted"
-    }
-
-    /// The report: one table of phases, then one line per other figure.
-    static func report(title: String, options: Options, figures: Figures) -> String {
-        let baseline = figures.baseline
-        func row(_ name: String, _ result: LoadGenerator.Result, ratio: Bool = true) -> [String] {
-            [
-                name, String(format: "%.0f/s", result.throughput),
-                ratio ? String(format: "%.2fx", result.throughput / max(baseline.throughput, 1)) : "1.00x",
-                String(format: "%.2f", result.percentileMs(50)), String(format: "%.2f", result.percentileMs(90)),
-                String(format: "%.2f", result.percentileMs(99)), String(format: "%.2f", result.percentileMs(99.9)),
-                String(format: "%.2f", result.maxMs), "\(result.errors)",
-            ]
-        }
-        var rows = [
-            row(figures.baselineLabel, baseline, ratio: false),
-            row(figures.prefill == nil ? "ingest (verify+commit)" : "ingest, empty database", figures.ingest),
-        ]
-        if let prefill = figures.prefill {
-            rows.append(row("baseline again, after the prefill", prefill.baseline))
-            rows.append(row("ingest, \(prefill.result.events) events prefilled", prefill.ingest))
-        }
-        rows.append(row(String(format: "ingest at %.0f/s (half max)", figures.halfRate), figures.half))
-        if let admin = figures.admin { rows.append(row("admin GET /v1/tasks/{id}", admin)) }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        var lines = [
-            "imm-gateway bench: \(RFC3339.format(Date())), \(cores) cores, \(options.requests) requests per phase, \(options.connections) connections, \(title)",
-            "",
-            TextTable.render(
-                headers: [
-                    "PHASE", "THROUGHPUT", "VS BASELINE", "P50 MS", "P90 MS", "P99 MS", "P99.9 MS", "MAX MS", "ERRORS",
-                ],
-                rows: rows),
-            "",
-        ]
-        if let prefill = figures.prefill {
-            let result = prefill.result
-            let empty = figures.ingest.throughput / max(baseline.throughput, 1e-9)
-            let prefilled = prefill.ingest.throughput / max(prefill.baseline.throughput, 1e-9)
-            lines.append(
-                String(
-                    format: "prefill: %d events stored in %.1f s (%.0f/s), database %d MB",
-                    result.events, result.seconds, Double(result.events) / max(result.seconds, 1e-9),
-                    result.databaseBytes / 1_048_576))
-            lines.append(
-                String(
-                    format:
-                        "prefilled vs empty: %.2fx (target >= 0.90x): ingest %.2fx of the baseline just before it prefilled, %.2fx empty; raw throughput %.0f/s vs %.0f/s (%.2fx)",
-                    prefilled / max(empty, 1e-9), prefilled, empty, prefill.ingest.throughput,
-                    figures.ingest.throughput, prefill.ingest.throughput / max(figures.ingest.throughput, 1e-9)))
-            if let cpu = figures.cpu {
-                lines.append(
-                    String(
-                        format: "gateway CPU per push (us): %.0f prefilled vs %.0f empty (%.2fx)", prefill.cpu.gateway,
-                        cpu.ingest.gateway, prefill.cpu.gateway / max(cpu.ingest.gateway, 1e-9)))
-            }
-            lines += [prefill.pageCache, prefill.busy].compactMap { $0 }
-        }
-        if let endToEnd = figures.endToEnd {
-            lines.append(
-                String(
-                    format:
-                        "end to end: %d of %d deliveries to the local sink in %.2f s since ingest began: %.0f deliveries/s",
-                    endToEnd.delivered, options.requests, endToEnd.seconds,
-                    Double(endToEnd.delivered) / max(endToEnd.seconds, 1e-9)))
-        }
-        if let drain = figures.drain {
-            lines.append(
-                String(
-                    format: "fan-out alone: a backlog of %d deliveries drained in %.2f s: %.0f deliveries/s",
-                    drain.deliveries, drain.seconds, Double(drain.deliveries) / max(drain.seconds, 1e-9)))
-            if let cpu = drain.cpu, let baseline = figures.cpu?.baseline {
-                lines.append(
-                    String(
-                        format:
-                            "CPU per delivery, fan-out alone (us, gateway + loader's sink): %.0f + %.0f; gateway %.1fx a bare request's",
-                        cpu.gateway, cpu.loader, cpu.gateway / max(baseline.gateway, 1e-9)))
-            }
-        }
-        if let cpu = figures.cpu {
-            lines.append(
-                String(
-                    format:
-                        "CPU per request (us, gateway + loader): baseline %.0f + %.0f, ingest %.0f + %.0f; gateway ingest/baseline %.1fx",
-                    cpu.baseline.gateway, cpu.baseline.loader, cpu.ingest.gateway, cpu.ingest.loader,
-                    cpu.ingest.gateway / max(cpu.baseline.gateway, 1e-9)))
-        }
-        if let commits = figures.halfCommits { lines.append(commits.summary(phase: "the half-max phase")) }
-        if let memory = figures.memory {
-            func megabytes(_ kib: Int?) -> String { kib.map { "\($0 / 1024) MB" } ?? "?" }
-            lines.append(
-                "gateway memory: idle RSS \(megabytes(memory.idle)) before load, RSS \(megabytes(memory.rss)) after, peak \(megabytes(memory.peak))"
-            )
-        }
-        lines += figures.notes
-        lines.append(
-            "targets: ingest >= 0.50x baseline; p99 < 10 ms at half max; >= 5000 deliveries/s; peak RSS < 150 MB")
-        return lines.joined(separator: "\n")
     }
 
     /// A duration in seconds.

@@ -58,7 +58,8 @@ public struct GatewayConfig: Sendable, Equatable {
         /// The most header fields accepted.
         public var maxHeaderCount = 100
         /// Benchmark only: adds `POST /bench/noop`, answering 204 without doing anything (the
-        /// baseline `imm-gateway bench` measures the HTTP stack with).
+        /// baseline `imm-gateway bench` measures the HTTP stack with), and `POST /bench/unstored`,
+        /// an MNS push verified and decoded but not stored (ingest's ceiling without the database).
         public var benchRoute = false
     }
 

@@ -50,6 +50,21 @@ public struct IngestController<Context: RequestContext>: Sendable {
         }
     }
 
+    /// `POST /bench/unstored` (`ingest.bench_route: true` only): an MNS push read, checked,
+    /// verified and decoded exactly as `POST {mns_path}` does it, then answered 204 without being
+    /// stored or recorded (a refusal gets its usual error status). `imm-gateway bench` times it
+    /// beside the bare 204 and real ingest, so a report shows how much of ingest's cost is the
+    /// database. The signature is checked against `mns_path`, the path the pushes were signed for.
+    public func addUnstoredBenchRoute(to router: Router<Context>) {
+        router.post("/bench/unstored") { request, _ -> Response in
+            try await receive(request, channel: .mns) { captured in
+                var captured = captured
+                captured.target = mnsPath
+                return await ingestor.authenticateMNS(captured).map { _ in .stored(eventId: 0) }
+            }
+        }
+    }
+
     private func receive(
         _ request: Request, channel: IngestChannel,
         ingest: (CapturedRequest) async -> Result<IngestOutcome, IngestError>

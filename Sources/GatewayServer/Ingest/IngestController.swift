@@ -51,8 +51,10 @@ public struct IngestController<Context: RequestContext>: Sendable {
     }
 
     /// `POST /bench/unstored` (`ingest.bench_route: true` only): an MNS push read, checked,
-    /// verified and decoded exactly as `POST {mns_path}` does it, then answered 204 without being
-    /// stored or recorded (a refusal gets its usual error status). `imm-gateway bench` times it
+    /// verified and decoded exactly as `POST {mns_path}` does it, then answered 204 (event id 0)
+    /// without being stored. A push that fails verification gets its usual error status and is not
+    /// recorded; one over the size limits is refused and recorded as on the MNS route, since that
+    /// check comes first and is shared. `imm-gateway bench` times it
     /// beside the bare 204 and real ingest, so a report shows how much of ingest's cost is the
     /// database. The signature is checked against `mns_path`, the path the pushes were signed for.
     public func addUnstoredBenchRoute(to router: Router<Context>) {
